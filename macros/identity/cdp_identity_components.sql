@@ -1,0 +1,218 @@
+{#
+    Connected components of an edge list by min-label hooking with pointer jumping and edge
+    contraction, run as a loop of plain SQL statements (log-depth: passes grow with log of the
+    graph size, not with the length of the longest chain).
+
+    Each round: every node hooks to its smallest neighbour when that is smaller than itself
+    (roots are local minima); pointer jumping makes every hooked node point at its root; edges are
+    contracted onto roots and deduplicated. Rounds repeat until no edge is left. Each round's
+    hooks form a forest over the previous round's roots, so the final labels are composed from
+    the last round back to the first.
+
+    edges_relation: relation with columns node_a, node_b (same comparable type: bigint hashes are
+    fastest; random-looking keys keep the round count low, sequential ids do not).
+    target_relation: written as one row per node whose component key is not its own key
+    (node_key, component_key). A node absent from it is the key of its own component. The
+    component key is the smallest node key of the component.
+
+    Raises a compiler error (fails the build) when a round or jump count reaches max_passes.
+    Returns a dict: rounds, jumps, passes (SQL statements over the graph), seconds.
+#}
+{% macro cdp_identity_connected_components(edges_relation, target_relation, max_passes=64) -%}
+    {%- set started = modules.datetime.datetime.now() -%}
+    {%- set prefix = target_relation.identifier ~ '__cc_' -%}
+    {%- set scratch = [] -%}
+    {%- set state = {'edges': edges_relation, 'rounds': 0, 'jumps': 0, 'passes': 0, 'done': false} -%}
+
+    {%- for round_number in range(1, max_passes + 1) -%}
+        {%- if not state.done -%}
+            {%- set hooks = _cdp_identity_scratch(target_relation, prefix ~ 'hooks_' ~ round_number) -%}
+            {%- set jumped = _cdp_identity_scratch(target_relation, prefix ~ 'jumped') -%}
+            {%- set next_edges = _cdp_identity_scratch(target_relation, prefix ~ 'edges_' ~ round_number) -%}
+            {%- do scratch.append(hooks) -%}
+            {%- do scratch.append(next_edges) -%}
+
+            {#- hook: only nodes with a smaller neighbour get a row (roots are implicit) -#}
+            {%- do _cdp_identity_create(hooks, cdp_identity_cc_hook_sql(state.edges)) -%}
+            {%- do state.update({'passes': state.passes + 1}) -%}
+
+            {#- pointer jumping until every hooked node points at a root -#}
+            {%- set jump_state = {'done': false} -%}
+            {%- for jump_number in range(1, max_passes + 1) -%}
+                {%- if not jump_state.done -%}
+                    {%- do _cdp_identity_create(jumped, cdp_identity_cc_jump_sql(hooks)) -%}
+                    {%- set moved = run_query('select count(*) from ' ~ jumped ~ ' where moved = 1').columns[0].values()[0] -%}
+                    {%- do adapter.drop_relation(hooks) -%}
+                    {%- do adapter.rename_relation(jumped, hooks) -%}
+                    {%- do state.update({'jumps': state.jumps + 1, 'passes': state.passes + 1}) -%}
+                    {%- if moved == 0 -%}
+                        {%- do jump_state.update({'done': true}) -%}
+                    {%- elif jump_number == max_passes -%}
+                        {%- do _cdp_identity_cleanup(scratch) -%}
+                        {{ exceptions.raise_compiler_error(
+                            'Connected components for ' ~ target_relation ~ ': pointer jumping did not converge in '
+                            ~ max_passes ~ ' jumps (round ' ~ round_number ~ '). Raise var cdp__identity_max_passes'
+                            ~ ' or look for a cycle in the hook table ' ~ hooks ~ '.') }}
+                    {%- endif -%}
+                {%- endif -%}
+            {%- endfor -%}
+
+            {#- contract edges onto roots; self-loops and duplicates disappear -#}
+            {%- do _cdp_identity_create(next_edges, cdp_identity_cc_contract_sql(state.edges, hooks)) -%}
+            {%- set remaining = run_query('select count(*) from ' ~ next_edges).columns[0].values()[0] -%}
+            {%- do state.update({'edges': next_edges, 'rounds': round_number, 'passes': state.passes + 1}) -%}
+            {%- if remaining == 0 -%}
+                {%- do state.update({'done': true}) -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+
+    {%- if not state.done -%}
+        {%- do _cdp_identity_cleanup(scratch) -%}
+        {{ exceptions.raise_compiler_error(
+            'Connected components for ' ~ target_relation ~ ' did not converge in ' ~ max_passes
+            ~ ' rounds: edges are left unstitched. Raise var cdp__identity_max_passes (now ' ~ max_passes
+            ~ ') or check that node keys are hashed, not sequential.') }}
+    {%- endif -%}
+
+    {#- compose the per-round forests, from the last round back to the first -#}
+    {%- set composed = _cdp_identity_scratch(target_relation, prefix ~ 'composed') -%}
+    {%- set composing = _cdp_identity_scratch(target_relation, prefix ~ 'composing') -%}
+    {%- do scratch.append(composed) -%}
+    {%- do _cdp_identity_create(composed, 'select node as node_key, parent as component_key from '
+        ~ _cdp_identity_scratch(target_relation, prefix ~ 'hooks_' ~ state.rounds)) -%}
+    {%- for round_number in range(state.rounds - 1, 0, -1) -%}
+        {%- do _cdp_identity_create(composing, cdp_identity_cc_compose_sql(
+            _cdp_identity_scratch(target_relation, prefix ~ 'hooks_' ~ round_number), composed)) -%}
+        {%- do adapter.drop_relation(composed) -%}
+        {%- do adapter.rename_relation(composing, composed) -%}
+        {%- do state.update({'passes': state.passes + 1}) -%}
+    {%- endfor -%}
+    {%- do _cdp_identity_create(target_relation, 'select node_key, component_key from ' ~ composed) -%}
+    {%- do _cdp_identity_cleanup(scratch) -%}
+
+    {%- set seconds = (modules.datetime.datetime.now() - started).total_seconds() -%}
+    {%- set summary = {'rounds': state.rounds, 'jumps': state.jumps, 'passes': state.passes, 'seconds': seconds} -%}
+    {%- do log('cdp_identity_connected_components ' ~ target_relation ~ ' ' ~ tojson(summary), info=true) -%}
+    {{ return(summary) }}
+{%- endmacro %}
+
+
+{# One hook per node: its smallest neighbour, when smaller than itself. #}
+{% macro cdp_identity_cc_hook_sql(edges) -%}
+    select
+        both_directions.node,
+        min(both_directions.neighbour) as parent
+    from (
+        select
+            node_a as node,
+            node_b as neighbour
+        from {{ edges }}
+        union all
+        select
+            node_b as node,
+            node_a as neighbour
+        from {{ edges }}
+    ) as both_directions
+    group by both_directions.node
+    having min(both_directions.neighbour) < both_directions.node
+{%- endmacro %}
+
+
+{# One pointer jump: a node whose parent is itself hooked moves to its grandparent. #}
+{% macro cdp_identity_cc_jump_sql(hooks) -%}
+    select
+        child.node,
+        coalesce(grandparent.parent, child.parent) as parent,
+        case when grandparent.node is null then 0 else 1 end as moved
+    from {{ hooks }} as child
+    left join {{ hooks }} as grandparent
+        on child.parent = grandparent.node
+{%- endmacro %}
+
+
+{# Edges rewritten onto the roots of their endpoints, without self-loops or duplicates. #}
+{% macro cdp_identity_cc_contract_sql(edges, hooks) -%}
+    select distinct
+        coalesce(hook_a.parent, edges.node_a) as node_a,
+        coalesce(hook_b.parent, edges.node_b) as node_b
+    from {{ edges }} as edges
+    left join {{ hooks }} as hook_a
+        on edges.node_a = hook_a.node
+    left join {{ hooks }} as hook_b
+        on edges.node_b = hook_b.node
+    where coalesce(hook_a.parent, edges.node_a) <> coalesce(hook_b.parent, edges.node_b)
+{%- endmacro %}
+
+
+{# Earlier round's hooks followed through the later rounds' (already composed) labels. #}
+{% macro cdp_identity_cc_compose_sql(hooks, composed) -%}
+    select
+        hooks.node as node_key,
+        coalesce(composed.component_key, hooks.parent) as component_key
+    from {{ hooks }} as hooks
+    left join {{ composed }} as composed
+        on hooks.parent = composed.node_key
+    union all
+    select
+        composed.node_key,
+        composed.component_key
+    from {{ composed }} as composed
+{%- endmacro %}
+
+
+{# A scratch table next to the target. #}
+{% macro _cdp_identity_scratch(target_relation, identifier) -%}
+    {{ return(api.Relation.create(
+        database=target_relation.database, schema=target_relation.schema,
+        identifier=identifier, type='table')) }}
+{%- endmacro %}
+
+
+{% macro _cdp_identity_create(relation, select_sql) -%}
+    {%- do adapter.drop_relation(relation) -%}
+    {%- do run_query(get_create_table_as_sql(False, relation, select_sql)) -%}
+{%- endmacro %}
+
+
+{% macro _cdp_identity_cleanup(relations) -%}
+    {%- for relation in relations -%}
+        {%- do adapter.drop_relation(relation) -%}
+    {%- endfor -%}
+{%- endmacro %}
+
+
+{#
+    Materialization: the model's SQL selects an edge list (node_a, node_b); the table built is
+    its connected components in the compact form above (node_key, component_key; one row per
+    node that is not its component's key). Config max_passes defaults to var cdp__identity_max_passes.
+#}
+{% materialization identity_components, default %}
+    {%- set target_relation = this.incorporate(type='table') -%}
+    {%- set existing_relation = load_cached_relation(this) -%}
+    {%- set max_passes = config.get('max_passes', var('cdp__identity_max_passes', 64)) | int -%}
+    {%- set edges_relation = _cdp_identity_scratch(target_relation, target_relation.identifier ~ '__cc_input') -%}
+    {%- set building_relation = _cdp_identity_scratch(target_relation, target_relation.identifier ~ '__cc_output') -%}
+
+    {{ run_hooks(pre_hooks, inside_transaction=False) }}
+    {{ run_hooks(pre_hooks, inside_transaction=True) }}
+
+    {%- do _cdp_identity_create(edges_relation, sql) -%}
+    {%- set summary = cdp_identity_connected_components(edges_relation, building_relation, max_passes) -%}
+    {%- do adapter.drop_relation(edges_relation) -%}
+    {%- if existing_relation is not none -%}
+        {%- do adapter.drop_relation(existing_relation) -%}
+    {%- endif -%}
+
+    {% call statement('main') -%}
+        {{ get_create_table_as_sql(False, target_relation, 'select node_key, component_key from ' ~ building_relation) }}
+    {%- endcall %}
+    {%- do adapter.drop_relation(building_relation) -%}
+
+    {{ run_hooks(post_hooks, inside_transaction=True) }}
+    {% do persist_docs(target_relation, model) %}
+    {{ adapter.commit() }}
+    {{ run_hooks(post_hooks, inside_transaction=False) }}
+
+    {{ return({'relations': [target_relation]}) }}
+{% endmaterialization %}

@@ -1,0 +1,80 @@
+{# One row per staged event: valid messages, one copy per messageId. The input of every mart. #}
+
+with
+
+checked as (
+    select * from {{ ref('int_segment_messages_checked') }}
+),
+
+staged as (
+    select
+        message_id as event_id,
+        message_id,
+        message_type,
+        event_name,
+        event_name_original,
+        is_ecommerce_event,
+        screen_or_page_name,
+        user_id,
+        anonymous_id,
+        previous_id,
+        group_id,
+        email,
+        phone,
+        device_id,
+        advertising_id,
+        event_at,
+        is_future_event,
+        message_timestamp,
+        original_timestamp,
+        sent_at,
+        received_at,
+        order_id,
+        checkout_id,
+        revenue,
+        total,
+        subtotal,
+        shipping,
+        tax,
+        discount,
+        value,
+        price,
+        coupon,
+        currency,
+        page_url,
+        page_path,
+        page_referrer,
+        page_title,
+        page_search,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        utm_term,
+        utm_content,
+        device_type,
+        os_name,
+        os_version,
+        app_name,
+        app_version,
+        ip,
+        user_agent,
+        locale,
+        timezone,
+        library_name,
+        library_version,
+        properties,
+        traits,
+        context,
+        integrations,
+        external_ids,
+        consent_preferences,
+        message_key,
+        source_name,
+        source_file,
+        line_number,
+        batch_index
+    from checked
+    where outcome = 'staged'
+)
+
+select * from staged
