@@ -85,3 +85,19 @@
         else {{ original_column }}
     end
 {%- endmacro %}
+
+{# All 28 ecommerce v2 names in one flat list. #}
+{% macro ecommerce_v2_event_names() -%}
+    {%- set names = [] -%}
+    {%- for group, group_names in ecommerce_v2_events().items() -%}
+        {%- do names.extend(group_names) -%}
+    {%- endfor -%}
+    {%- do return(names) -%}
+{%- endmacro %}
+
+{# A list of strings as a SQL list of quoted literals, for `in (...)`. #}
+{% macro sql_string_list(values) -%}
+    {%- for value in values -%}
+        '{{ value | replace("'", "''") }}'{{ ",\n        " if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}

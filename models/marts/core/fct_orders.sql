@@ -12,7 +12,8 @@ order_items as (
 
 lifecycle_events as (
     select * from {{ ref('int_events_deduplicated') }}
-    where event_name in ('Order Refunded', 'Order Cancelled')
+    where
+        event_name in ('Order Refunded', 'Order Cancelled')
         and order_id is not null
 ),
 

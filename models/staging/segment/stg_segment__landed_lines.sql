@@ -8,18 +8,22 @@ numbered as (
     {{ cdp_number_landed_lines('landed') }}
 ),
 
-renamed as (
+relative_paths as (
     select
-        {{ dbt.concat(['numbered.source_file', "':'", dbt.safe_cast('numbered.line_number', dbt.type_string())]) }} as line_id,
-        numbered.*
-    from (
-        select
-            -- path below the landing folder's segment/ directory, e.g. web/part-00001.jsonl.gz
-            substr(filename, position('/segment/' in filename) + 9) as source_file,
-            line_number,
-            raw_line
-        from numbered
-    ) as numbered
+        -- path below the landing folder's segment/ directory, e.g. web/part-00001.jsonl.gz
+        substr(filename, position('/segment/' in filename) + 9) as source_file,
+        line_number,
+        raw_line
+    from numbered
+),
+
+final as (
+    select
+        {{ dbt.concat(['source_file', "':'", dbt.safe_cast('line_number', dbt.type_string())]) }} as line_id,
+        source_file,
+        line_number,
+        raw_line
+    from relative_paths
 )
 
-select * from renamed
+select * from final

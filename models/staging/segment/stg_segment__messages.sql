@@ -226,13 +226,15 @@ checked as (
             when message_id is null then 'missing_message_id'
             when user_id is null and anonymous_id is null then 'missing_identity'
             when message_type = 'track' and event_name_original is null then 'missing_event_name'
-            when (nullif(trim(timestamp_text), '') is not null and message_timestamp is null)
+            when
+                (nullif(trim(timestamp_text), '') is not null and message_timestamp is null)
                 or (nullif(trim(original_timestamp_text), '') is not null and original_timestamp is null)
                 or (nullif(trim(sent_at_text), '') is not null and sent_at is null)
                 or (nullif(trim(received_at_text), '') is not null and received_at is null)
                 then 'unparseable_timestamp'
             when coalesce(message_timestamp, original_timestamp, received_at) is null then 'missing_timestamp'
-            when (nullif(trim(props.revenue), '') is not null and revenue is null)
+            when
+                (nullif(trim(props.revenue), '') is not null and revenue is null)
                 or (nullif(trim(props.total), '') is not null and total is null)
                 or (nullif(trim(props.subtotal), '') is not null and subtotal is null)
                 or (nullif(trim(props.shipping), '') is not null and shipping is null)
@@ -257,9 +259,7 @@ final as (
         event_name,
         event_name_original,
         screen_or_page_name,
-        coalesce(event_name in (
-            {%- for group, names in ecommerce_v2_events().items() %}{% for name in names %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor %}{{ ', ' if not loop.last }}{% endfor -%}
-        ), false) as is_ecommerce_event,
+        coalesce(event_name in ({{ sql_string_list(ecommerce_v2_event_names()) }}), false) as is_ecommerce_event,
         user_id,
         anonymous_id,
         previous_id,

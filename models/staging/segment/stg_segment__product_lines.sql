@@ -21,12 +21,18 @@ product_messages as (
         case
             when substr(trim(products_json), 1, 1) = '[' then 'array'
             when substr(trim(products_json), 1, 1) = '{' then 'object'
-            when event_name in ({% for name in single_product_events() %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor %})
+            when
+                event_name in (
+                    {{ sql_string_list(single_product_events()) }}
+                )
                 then 'properties'
         end as products_shape
     from messages
-    where products_json is not null
-        or event_name in ({% for name in single_product_events() %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor %})
+    where
+        products_json is not null
+        or event_name in (
+            {{ sql_string_list(single_product_events()) }}
+        )
 ),
 
 array_products as (
