@@ -36,9 +36,73 @@ def import_(
 ) -> None:
     """Convert a real export into Segment-spec landing files."""
     from cdp.importers import run_import
+    from cdp.importers._common import ImporterError
 
-    summary = run_import(fmt, path, landing, source_name=source_name)
+    try:
+        summary = run_import(fmt, path, landing, source_name=source_name)
+    except ImporterError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from error
     typer.echo(summary)
+
+
+# ---------------------------------------------------------------------------------------------
+# Identity resolution commands (owned by the identity work: cdp/profile.py, cdp/identity_quality.py)
+# ---------------------------------------------------------------------------------------------
+
+
+def _default_warehouse() -> Path:
+    import os
+
+    return Path(os.environ.get("CDP_DUCKDB_PATH", "warehouse/cdp.duckdb"))
+
+
+@app.command()
+def profile(
+    identifier: str = typer.Argument(
+        ..., help="<type>:<value>, e.g. email:jane@example.com or profile_id:prf_..."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    db: Path = typer.Option(None, help="Warehouse file (default: $CDP_DUCKDB_PATH or warehouse/cdp.duckdb)."),
+    events: int = typer.Option(10, help="How many of the latest events to show."),
+) -> None:
+    """Look up a profile like Segment's Profile API: identifiers, traits and latest events (read-only)."""
+    from cdp.profile import ProfileNotFound, profile_command
+
+    try:
+        typer.echo(profile_command(identifier, db or _default_warehouse(), as_json=as_json, events=events))
+    except (ProfileNotFound, ValueError, FileNotFoundError) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from error
+
+
+@app.command("identity-quality")
+def identity_quality(
+    db: Path = typer.Option(None, help="Warehouse file (default: $CDP_DUCKDB_PATH or warehouse/cdp.duckdb)."),
+    truth: Path = typer.Option(
+        Path("data/ground_truth"), help="Folder with the generator's messages.csv.gz."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    min_precision: float = typer.Option(0.999, help="Target pairwise precision."),
+    min_recall: float = typer.Option(0.99, help="Target pairwise recall."),
+) -> None:
+    """Pairwise precision/recall of profiles vs the generator's ground truth; exits 1 when a target is missed."""
+    from cdp.identity_quality import report
+
+    try:
+        text, ok = report(
+            db or _default_warehouse(),
+            truth,
+            as_json=as_json,
+            min_precision=min_precision,
+            min_recall=min_recall,
+        )
+    except FileNotFoundError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
+    typer.echo(text)
+    if not ok:
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":

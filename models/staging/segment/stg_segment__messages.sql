@@ -72,8 +72,8 @@ batch_lines as (
         batch_json,
         parsed.sentat as envelope_sent_at,
         parsed.receivedat as envelope_received_at,
-        parsed.context.library.name as envelope_library_name,
-        parsed.context.library.version as envelope_library_version
+        {{ cdp_json_extract_string('parsed.context', '$.library.name') }} as envelope_library_name,
+        {{ cdp_json_extract_string('parsed.context', '$.library.version') }} as envelope_library_version
     from lines_classified
     where is_batch and line_problem is null
 ),
@@ -107,6 +107,13 @@ messages as (
     select * from batch_messages
 ),
 
+messages_with_context as (
+    select
+        messages.*,
+        {{ cdp_parse_json('messages.message.context', segment_context_spec()) }} as ctx
+    from messages
+),
+
 flattened as (
     select
         case
@@ -138,38 +145,36 @@ flattened as (
         coalesce(message.receivedat, envelope_received_at) as received_at_text,
 
         message.properties as properties,
-        coalesce(message.traits, message.context.traits) as traits,
+        coalesce(message.traits, ctx.traits) as traits,
         message.integrations as integrations,
-        case
-            when line_problem is null then {{ cdp_json_extract_string('message_json', '$.context') }}
-        end as context,
-        message.context.externalids as external_ids,
-        message.context.consent.categorypreferences as consent_preferences,
+        message.context as context,
+        ctx.externalids as external_ids,
+        ctx.consent.categorypreferences as consent_preferences,
 
-        message.context.page.url as page_url,
-        message.context.page.path as page_path,
-        message.context.page.referrer as page_referrer,
-        message.context.page.title as page_title,
-        message.context.page.search as page_search,
-        message.context.campaign.source as utm_source,
-        message.context.campaign.medium as utm_medium,
-        message.context.campaign.name as utm_campaign,
-        message.context.campaign.term as utm_term,
-        message.context.campaign.content as utm_content,
-        nullif(trim(message.context.device.id), '') as device_id,
-        nullif(trim(message.context.device.advertisingid), '') as advertising_id,
-        message.context.device.type as device_type,
-        message.context.os.name as os_name,
-        message.context.os.version as os_version,
-        message.context.app.name as app_name,
-        message.context.app.version as app_version,
-        message.context.ip as ip,
-        message.context.useragent as user_agent,
-        message.context.locale as locale,
-        message.context.timezone as timezone,
-        coalesce(message.context.library.name, envelope_library_name) as library_name,
-        coalesce(message.context.library.version, envelope_library_version) as library_version
-    from messages
+        ctx.page.url as page_url,
+        ctx.page.path as page_path,
+        ctx.page.referrer as page_referrer,
+        ctx.page.title as page_title,
+        ctx.page.search as page_search,
+        ctx.campaign.source as utm_source,
+        ctx.campaign.medium as utm_medium,
+        ctx.campaign.name as utm_campaign,
+        ctx.campaign.term as utm_term,
+        ctx.campaign.content as utm_content,
+        nullif(trim(ctx.device.id), '') as device_id,
+        nullif(trim(ctx.device.advertisingid), '') as advertising_id,
+        ctx.device.type as device_type,
+        ctx.os.name as os_name,
+        ctx.os.version as os_version,
+        ctx.app.name as app_name,
+        ctx.app.version as app_version,
+        ctx.ip as ip,
+        ctx.useragent as user_agent,
+        ctx.locale as locale,
+        ctx.timezone as timezone,
+        coalesce(ctx.library.name, envelope_library_name) as library_name,
+        coalesce(ctx.library.version, envelope_library_version) as library_version
+    from messages_with_context
 ),
 
 typed as (
@@ -293,7 +298,7 @@ final as (
         coupon,
         currency,
         property_product_id,
-        products_json,
+        cast(products_json as {{ dbt.type_string() }}) as products_json,
         page_url,
         page_path,
         page_referrer,
@@ -315,15 +320,16 @@ final as (
         timezone,
         library_name,
         library_version,
-        properties,
-        traits,
-        context,
-        integrations,
-        external_ids,
-        consent_preferences,
+        cast(properties as {{ dbt.type_string() }}) as properties,
+        cast(traits as {{ dbt.type_string() }}) as traits,
+        cast(context as {{ dbt.type_string() }}) as context,
+        cast(integrations as {{ dbt.type_string() }}) as integrations,
+        cast(external_ids as {{ dbt.type_string() }}) as external_ids,
+        cast(consent_preferences as {{ dbt.type_string() }}) as consent_preferences,
         raw_message,
         message_problem
     from checked
 )
 
+-- JSON columns leave staging as plain text, the one type every engine shares
 select * from final

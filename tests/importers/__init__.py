@@ -1,0 +1,1 @@
+"""Converter-level tests of `cdp import` on the real public exports under <repo>/../shared/data/real."""
