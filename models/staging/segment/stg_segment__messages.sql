@@ -1,14 +1,27 @@
 {#
     One row per landed message: a plain line is one message, an HTTP-API batch envelope is one
     message per element, and a line that yields no message (blank, not JSON, empty batch) is one
-    row carrying its problem. Nothing is dropped here: validation, naming and deduplication
+    row carrying its problem. Nothing is dropped here: deduplication and the final outcome
     happen in int_segment_messages_checked.
+
+    Incremental by file: landed files are immutable (written elsewhere and renamed into place),
+    so a run parses only files this table has not seen. A file rewritten in place needs
+    `dbt build --full-refresh`.
 #}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+) }}
 
 with
 
 lines as (
     select * from {{ ref('stg_segment__landed_lines') }}
+    {% if is_incremental() %}
+        where source_file not in (select distinct previous.source_file from {{ this }} as previous)
+    {% endif %}
 ),
 
 lines_validated as (

@@ -2,18 +2,29 @@
     One row per product line of every product event: each element of properties.products[]
     (an object where an array belongs is read as one product), or the properties themselves for
     single-product events such as Product Viewed. Lines without a product id are kept and flagged.
+    Incremental by file, like stg_segment__messages.
 #}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+) }}
 
 with
 
 messages as (
     select * from {{ ref('stg_segment__messages') }}
+    {% if is_incremental() %}
+        where source_file not in (select distinct previous.source_file from {{ this }} as previous)
+    {% endif %}
 ),
 
 product_messages as (
     select
         message_key,
         message_id,
+        source_file,
         event_name,
         currency as message_currency,
         products_json,
@@ -44,6 +55,7 @@ products as (
     select
         message_key,
         message_id,
+        source_file,
         event_name,
         message_currency,
         cast(product_index as integer) as product_index,
@@ -53,6 +65,7 @@ products as (
     select
         message_key,
         message_id,
+        source_file,
         event_name,
         message_currency,
         1 as product_index,
@@ -76,6 +89,7 @@ typed as (
         {{ dbt.concat(['message_key', "':'", dbt.safe_cast('product_index', dbt.type_string())]) }} as product_line_key,
         message_key,
         message_id,
+        source_file,
         event_name,
         product_index,
         nullif(trim(product.product_id), '') as product_id,
@@ -102,6 +116,7 @@ final as (
         product_line_key,
         message_key,
         message_id,
+        source_file,
         event_name,
         product_index,
         product_id,
