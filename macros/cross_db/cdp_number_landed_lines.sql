@@ -21,17 +21,29 @@
     tests/test_landing_accounting.py proves it on multi-file, multi-block input.
 #}
 {% macro duckdb__cdp_number_landed_lines(relation) -%}
-    select
-        scanned.filename,
-        scanned.scan_position - min(scanned.scan_position) over (partition by scanned.filename) + 1 as line_number,
-        scanned.raw_line
-    from (
+    with scanned as (
         select
             landed.filename,
             landed.raw_line,
             row_number() over () as scan_position
         from {{ relation }} as landed
-    ) as scanned
+    ),
+
+    file_starts as (
+        select
+            filename,
+            min(scan_position) as first_position
+        from scanned
+        group by filename
+    )
+
+    select
+        scanned.filename,
+        scanned.scan_position - file_starts.first_position + 1 as line_number,
+        scanned.raw_line
+    from scanned
+    inner join file_starts
+        on scanned.filename = file_starts.filename
 {%- endmacro %}
 
 {#

@@ -1,6 +1,6 @@
-{# The fields of a Segment message that staging reads, as a spec for cdp_parse_json (one parse per message). #}
-{% macro segment_message_spec(with_batch=false) -%}
-    {%- set context_spec = {
+{# The context fields that staging flattens, as a spec for cdp_parse_json. #}
+{% macro segment_context_spec() -%}
+    {%- do return({
         'page': {'url': 'string', 'path': 'string', 'referrer': 'string', 'title': 'string', 'search': 'string'},
         'campaign': {'name': 'string', 'source': 'string', 'medium': 'string', 'term': 'string', 'content': 'string'},
         'device': {'id': 'string', 'advertisingId': 'string', 'adTrackingEnabled': 'string', 'type': 'string'},
@@ -14,7 +14,15 @@
         'traits': 'json',
         'externalIds': 'json',
         'consent': {'categoryPreferences': 'json'},
-    } -%}
+    }) -%}
+{%- endmacro %}
+
+{#
+    The top-level fields of a Segment message, as a spec for cdp_parse_json: one parse per line.
+    context stays JSON text here and is parsed on its own, so the raw context is kept for analysts
+    without parsing the whole line twice.
+#}
+{% macro segment_message_spec(with_batch=false) -%}
     {%- set spec = {
         'type': 'string',
         'event': 'string',
@@ -31,7 +39,7 @@
         'properties': 'json',
         'traits': 'json',
         'integrations': 'json',
-        'context': context_spec,
+        'context': 'json',
     } -%}
     {%- if with_batch -%}
         {%- do spec.update({'batch': 'json'}) -%}
