@@ -23,7 +23,11 @@ def generate(
     """Generate the deterministic sample shop world (events, catalog, competitor data, ground truth)."""
     from cdp import generate as gen
 
-    summary = gen.generate_world(out_dir=out, n_events=events, seed=seed, force=force)
+    try:
+        summary = gen.generate_world(out_dir=out, n_events=events, seed=seed, force=force)
+    except FileExistsError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from error
     typer.echo(summary)
 
 
