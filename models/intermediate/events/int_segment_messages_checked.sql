@@ -30,8 +30,17 @@ product_problems as (
 ),
 
 messages_checked as (
+    -- narrow on purpose: outcome per message; the wide columns stay in staging and are joined back
     select
-        messages.*,
+        messages.message_key,
+        messages.message_id,
+        messages.message_type,
+        messages.event_name_original,
+        messages.source_name,
+        messages.source_file,
+        messages.line_number,
+        messages.batch_index,
+        messages.received_at,
         coalesce(
             messages.message_problem,
             substr(product_problems.ranked_problem, 3)

@@ -4,23 +4,29 @@ with
 
 checked as (
     select * from {{ ref('int_segment_messages_checked') }}
+    where outcome = 'quarantined'
+),
+
+messages as (
+    select * from {{ ref('stg_segment__messages') }}
 ),
 
 quarantined as (
     select
-        message_key,
-        quarantine_reason,
-        source_name,
-        source_file,
-        line_number,
-        batch_index,
-        message_id,
-        message_type,
-        event_name_original,
-        received_at,
-        raw_message
+        checked.message_key,
+        checked.quarantine_reason,
+        checked.source_name,
+        checked.source_file,
+        checked.line_number,
+        checked.batch_index,
+        checked.message_id,
+        checked.message_type,
+        checked.event_name_original,
+        checked.received_at,
+        messages.raw_message
     from checked
-    where outcome = 'quarantined'
+    inner join messages
+        on checked.message_key = messages.message_key
 )
 
 select * from quarantined
