@@ -33,12 +33,12 @@ def generate(
 
 @app.command("import")
 def import_(
-    fmt: str = typer.Argument(..., help="ga4 | rees46 | olist | uci | segment"),
+    fmt: str = typer.Argument(..., help="ga4 | rees46 | olist | uci | segment | amazon_in | tiki_shopee"),
     path: Path = typer.Argument(..., help="File or folder of the real export."),
     landing: Path = typer.Option(Path("data/landing"), help="Landing folder to write into."),
     source_name: str = typer.Option(None, help="Sub-folder under landing/segment (default: the format)."),
 ) -> None:
-    """Convert a real export into Segment-spec landing files."""
+    """Convert a real export into landing files: Segment-spec events, or competitor CSVs (amazon_in, tiki_shopee)."""
     from cdp.importers import run_import
     from cdp.importers._common import ImporterError
 

@@ -36,6 +36,8 @@ FORMATS: dict[str, Callable[[Path, ImportReport], Iterator[Message]]] = {
     name: _loader(name) for name in ("ga4", "rees46", "olist", "uci", "segment")
 }
 
+COMPETITOR_FORMATS = ("amazon_in", "tiki_shopee")
+
 _SOURCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -59,6 +61,8 @@ def run_import(fmt: str, path: Path, landing: Path, source_name: str | None = No
     """
     key = fmt.strip().lower()
     source = source_name or key
+    if key in COMPETITOR_FORMATS:  # competitor scrapes land as CSV under competitors/, not as Segment messages
+        return importlib.import_module(f"cdp.importers.{key}").run_import(Path(path), Path(landing), source)
     if not _SOURCE_NAME.match(source):
         raise ImporterError(
             f"Source name {source!r} is not a plain folder name. Use letters, digits, '_', '-' or '.'"

@@ -1,0 +1,38 @@
+{# One row per landed trending search term of a competitor category, typed; empty when no such file landed. #}
+
+with
+
+source_rows as (
+    {% if cdp_landing_files_exist('competitors/**/trending_searches*.csv') %}
+        select * from {{ source('competitors', 'trending_searches') }}
+    {% else %}
+        {{ cdp_empty_text_relation(['competitor', 'category', 'rank', 'search_term', 'observed_at', 'filename']) }}
+    {% endif %}
+),
+
+typed as (
+    select
+        md5(concat_ws('|', filename, competitor, category, rank, search_term, observed_at)) as row_hash,
+        lower(nullif(trim(competitor), '')) as competitor,
+        nullif(trim(category), '') as category,
+        {{ cdp_to_integer('rank') }} as search_rank,
+        nullif(trim(search_term), '') as search_term,
+        {{ cdp_parse_timestamp('observed_at') }} as observed_at,
+        filename as source_file
+    from source_rows
+),
+
+identified as (
+    select
+        {{ dbt.concat(['row_hash', "':'", dbt.safe_cast(
+            'row_number() over (partition by row_hash order by row_hash)', dbt.type_string())]) }} as trending_search_id,
+        competitor,
+        category,
+        search_rank,
+        search_term,
+        observed_at,
+        source_file
+    from typed
+)
+
+select * from identified
