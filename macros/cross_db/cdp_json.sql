@@ -14,8 +14,18 @@
     coalesce(json_valid({{ expr }}), false)
 {%- endmacro %}
 
+{#
+    Spark: get_json_object and from_json read the first JSON value and ignore what follows it, so
+    '{"a":1}{"b":2}' or '{"a":1} junk' would pass, and they accept 'single quotes'. The text is
+    valid when, wrapped in an array, it reads as exactly one element, and with ",0" appended as
+    exactly two (trailing text after a closing bracket fails one of the two).
+#}
 {% macro spark__cdp_is_valid_json(expr) -%}
-    (get_json_object({{ expr }}, '$') is not null)
+    coalesce(
+        size(from_json(concat('[', {{ expr }}, ']'), 'array<string>', map('allowSingleQuotes', 'false'))) = 1
+        and size(from_json(concat('[', {{ expr }}, ',0]'), 'array<string>', map('allowSingleQuotes', 'false'))) = 2,
+        false
+    )
 {%- endmacro %}
 
 
@@ -123,11 +133,40 @@
     from {{ relation }} as src
 {%- endmacro %}
 
+{#
+    Spark: from_json(..., 'array<string>') gives objects and arrays as JSON text but strings
+    unquoted and JSON null as NULL, so the string "{\"a\":1}" would read as an object and null
+    as no element. The array is also read whole as (minified) JSON text, and a walk over it
+    quotes the elements that are strings there and writes null as 'null': the elements come out
+    as JSON text, as on the other engines.
+#}
 {% macro spark__cdp_explode_json_array(relation, array_column, element_name, index_name) -%}
+    {%- set element_text -%}
+        case
+            when element_value is null then 'null'
+            when substr(parsed.minified, walk.offset, 1) = '"'
+                then substr(to_json(array(element_value)), 2, length(to_json(array(element_value))) - 2)
+            else element_value
+        end
+    {%- endset -%}
     select
         src.*,
         elements.element_json as {{ element_name }},
         elements.element_position + 1 as {{ index_name }}
     from {{ relation }} as src
-    lateral view posexplode(from_json(src.{{ array_column }}, 'array<string>')) elements as element_position, element_json
+    lateral view explode(array(named_struct(
+        'element_values', from_json(src.{{ array_column }}, 'array<string>'),
+        'minified', from_json(concat('{"a":', src.{{ array_column }}, '}'), 'struct<a:string>').a
+    ))) arrays as parsed
+    lateral view posexplode(
+        aggregate(
+            parsed.element_values,
+            named_struct('offset', 2, 'texts', cast(array() as array<string>)),
+            (walk, element_value) -> named_struct(
+                'offset', walk.offset + 1 + length({{ element_text }}),
+                'texts', concat(walk.texts, array({{ element_text }}))
+            ),
+            walk -> walk.texts
+        )
+    ) elements as element_position, element_json
 {%- endmacro %}
