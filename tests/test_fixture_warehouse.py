@@ -165,3 +165,29 @@ def test_context_is_flattened(fixture_warehouse):
         fixture_warehouse, "select library_name from marts.fct_events where event_id = 's-identify-1'"
     )
     assert lib == "analytics-python"  # inherited from the batch envelope
+
+
+def test_every_event_carries_its_profile(fixture_warehouse):
+    rows = query(
+        fixture_warehouse,
+        "select profile_id, list(event_id order by event_id) from marts.fct_events group by 1",
+    )
+    groups = sorted(events for _, events in rows)
+    assert groups == [
+        ["m-alias-1", "m-future", "m-group-1", "m-order-3", "m-view-1"],  # anon-3 aliased to u-3
+        [
+            "m-identify-1",
+            "m-order-1",
+            "m-order-1-again",
+            "m-page-1",
+            "m-refund-1",
+        ],  # anon-1 identified as u-1
+        ["m-order-2", "s-add-1", "s-cancel-2", "s-identify-1"],  # u-2
+        ["m-screen-1"],  # anon-4, never identified
+    ]
+    orders = query(
+        fixture_warehouse,
+        "select count(*) from marts.fct_orders join marts.fct_events using (event_id) "
+        "where fct_orders.profile_id = fct_events.profile_id",
+    )
+    assert orders == [(3,)]

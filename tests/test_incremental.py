@@ -29,14 +29,16 @@ def test_increments_match_full_build(tmp_path):
     for landed in files:
         (landing / landed).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(FIXTURE_LANDING / landed, landing / landed)
-        build_warehouse(landing, db, command="run")
-    full = build_warehouse(FIXTURE_LANDING, tmp_path / "full.duckdb", command="run")
+        build_warehouse(landing, db)
+    full = build_warehouse(FIXTURE_LANDING, tmp_path / "full.duckdb")
 
     incremental_marts, full_marts = _snapshot(db), _snapshot(full)
     for table in MARTS:
         assert incremental_marts[table] == full_marts[table], table
     # the runs really were incremental: each file parsed once
-    counts = query(db, "select source_file, count(*) from staging.stg_segment__messages group by 1 order by 1")
+    counts = query(
+        db, "select source_file, count(*) from staging.stg_segment__messages group by 1 order by 1"
+    )
     assert counts == [
         ("server/batch-001.ndjson", 5),
         ("web/events-2024-03-10.jsonl", 22),

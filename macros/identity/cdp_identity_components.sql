@@ -22,28 +22,28 @@
     {%- set started = modules.datetime.datetime.now() -%}
     {%- set prefix = target_relation.identifier ~ '__cc_' -%}
     {%- set scratch = [] -%}
+    {%- set round_hooks = [] -%}
     {%- set state = {'edges': edges_relation, 'rounds': 0, 'jumps': 0, 'passes': 0, 'done': false} -%}
 
     {%- for round_number in range(1, max_passes + 1) -%}
         {%- if not state.done -%}
-            {%- set hooks = _cdp_identity_scratch(target_relation, prefix ~ 'hooks_' ~ round_number) -%}
-            {%- set jumped = _cdp_identity_scratch(target_relation, prefix ~ 'jumped') -%}
-            {%- set next_edges = _cdp_identity_scratch(target_relation, prefix ~ 'edges_' ~ round_number) -%}
-            {%- do scratch.append(hooks) -%}
-            {%- do scratch.append(next_edges) -%}
-
             {#- hook: only nodes with a smaller neighbour get a row (roots are implicit) -#}
-            {%- do _cdp_identity_create(hooks, cdp_identity_cc_hook_sql(state.edges)) -%}
+            {%- set hooks = cdp_identity_scratch_relation(target_relation, prefix ~ 'hooks_' ~ round_number ~ '_0') -%}
+            {%- do scratch.append(hooks) -%}
+            {%- do cdp_identity_create_table(hooks, cdp_identity_cc_hook_sql(state.edges), scratch=true) -%}
             {%- do state.update({'passes': state.passes + 1}) -%}
 
             {#- pointer jumping until every hooked node points at a root -#}
-            {%- set jump_state = {'done': false} -%}
+            {%- set jump_state = {'hooks': hooks, 'done': false} -%}
             {%- for jump_number in range(1, max_passes + 1) -%}
                 {%- if not jump_state.done -%}
-                    {%- do _cdp_identity_create(jumped, cdp_identity_cc_jump_sql(hooks)) -%}
+                    {%- set jumped = cdp_identity_scratch_relation(
+                        target_relation, prefix ~ 'hooks_' ~ round_number ~ '_' ~ jump_number) -%}
+                    {%- do scratch.append(jumped) -%}
+                    {%- do cdp_identity_create_table(jumped, cdp_identity_cc_jump_sql(jump_state.hooks), scratch=true) -%}
                     {%- set moved = run_query('select count(*) from ' ~ jumped ~ ' where moved = 1').columns[0].values()[0] -%}
-                    {%- do adapter.drop_relation(hooks) -%}
-                    {%- do adapter.rename_relation(jumped, hooks) -%}
+                    {%- do adapter.drop_relation(jump_state.hooks) -%}
+                    {%- do jump_state.update({'hooks': jumped}) -%}
                     {%- do state.update({'jumps': state.jumps + 1, 'passes': state.passes + 1}) -%}
                     {%- if moved == 0 -%}
                         {%- do jump_state.update({'done': true}) -%}
@@ -52,13 +52,20 @@
                         {{ exceptions.raise_compiler_error(
                             'Connected components for ' ~ target_relation ~ ': pointer jumping did not converge in '
                             ~ max_passes ~ ' jumps (round ' ~ round_number ~ '). Raise var cdp__identity_max_passes'
-                            ~ ' or look for a cycle in the hook table ' ~ hooks ~ '.') }}
+                            ~ ' or look for a cycle in the hook table.') }}
                     {%- endif -%}
                 {%- endif -%}
             {%- endfor -%}
+            {%- do round_hooks.append(jump_state.hooks) -%}
 
             {#- contract edges onto roots; self-loops and duplicates disappear -#}
-            {%- do _cdp_identity_create(next_edges, cdp_identity_cc_contract_sql(state.edges, hooks)) -%}
+            {%- set next_edges = cdp_identity_scratch_relation(target_relation, prefix ~ 'edges_' ~ round_number) -%}
+            {%- do scratch.append(next_edges) -%}
+            {%- do cdp_identity_create_table(
+                next_edges, cdp_identity_cc_contract_sql(state.edges, jump_state.hooks), scratch=true) -%}
+            {%- if state.edges != edges_relation -%}
+                {%- do adapter.drop_relation(state.edges) -%}
+            {%- endif -%}
             {%- set remaining = run_query('select count(*) from ' ~ next_edges).columns[0].values()[0] -%}
             {%- do state.update({'edges': next_edges, 'rounds': round_number, 'passes': state.passes + 1}) -%}
             {%- if remaining == 0 -%}
@@ -76,19 +83,21 @@
     {%- endif -%}
 
     {#- compose the per-round forests, from the last round back to the first -#}
-    {%- set composed = _cdp_identity_scratch(target_relation, prefix ~ 'composed') -%}
-    {%- set composing = _cdp_identity_scratch(target_relation, prefix ~ 'composing') -%}
-    {%- do scratch.append(composed) -%}
-    {%- do _cdp_identity_create(composed, 'select node as node_key, parent as component_key from '
-        ~ _cdp_identity_scratch(target_relation, prefix ~ 'hooks_' ~ state.rounds)) -%}
-    {%- for round_number in range(state.rounds - 1, 0, -1) -%}
-        {%- do _cdp_identity_create(composing, cdp_identity_cc_compose_sql(
-            _cdp_identity_scratch(target_relation, prefix ~ 'hooks_' ~ round_number), composed)) -%}
-        {%- do adapter.drop_relation(composed) -%}
-        {%- do adapter.rename_relation(composing, composed) -%}
+    {%- set composed = {'relation': round_hooks[-1], 'is_hooks': true} -%}
+    {%- for round_index in range(round_hooks | length - 2, -1, -1) -%}
+        {%- set composing = cdp_identity_scratch_relation(target_relation, prefix ~ 'composed_' ~ round_index) -%}
+        {%- do scratch.append(composing) -%}
+        {%- do cdp_identity_create_table(composing, cdp_identity_cc_compose_sql(
+            round_hooks[round_index], composed.relation, composed.is_hooks), scratch=true) -%}
+        {%- do composed.update({'relation': composing, 'is_hooks': false}) -%}
         {%- do state.update({'passes': state.passes + 1}) -%}
     {%- endfor -%}
-    {%- do _cdp_identity_create(target_relation, 'select node_key, component_key from ' ~ composed) -%}
+    {%- if composed.is_hooks -%}
+        {%- set final_sql = 'select node as node_key, parent as component_key from ' ~ composed.relation -%}
+    {%- else -%}
+        {%- set final_sql = 'select node_key, component_key from ' ~ composed.relation -%}
+    {%- endif -%}
+    {%- do cdp_identity_create_table(target_relation, final_sql, scratch=false) -%}
     {%- do _cdp_identity_cleanup(scratch) -%}
 
     {%- set seconds = (modules.datetime.datetime.now() - started).total_seconds() -%}
@@ -98,24 +107,17 @@
 {%- endmacro %}
 
 
-{# One hook per node: its smallest neighbour, when smaller than itself. #}
+{#
+    One hook per node: its smallest neighbour, when smaller than itself. Only the larger end of an
+    edge can hook to the smaller, so one pass over the edges (no union of both directions) does.
+#}
 {% macro cdp_identity_cc_hook_sql(edges) -%}
     select
-        both_directions.node,
-        min(both_directions.neighbour) as parent
-    from (
-        select
-            node_a as node,
-            node_b as neighbour
-        from {{ edges }}
-        union all
-        select
-            node_b as node,
-            node_a as neighbour
-        from {{ edges }}
-    ) as both_directions
-    group by both_directions.node
-    having min(both_directions.neighbour) < both_directions.node
+        case when node_a < node_b then node_b else node_a end as node,
+        min(case when node_a < node_b then node_a else node_b end) as parent
+    from {{ edges }}
+    where node_a <> node_b
+    group by case when node_a < node_b then node_b else node_a end
 {%- endmacro %}
 
 
@@ -131,47 +133,79 @@
 {%- endmacro %}
 
 
-{# Edges rewritten onto the roots of their endpoints, without self-loops or duplicates. #}
+{# Edges rewritten onto the roots of their endpoints (smaller key first), without self-loops or duplicates. #}
 {% macro cdp_identity_cc_contract_sql(edges, hooks) -%}
     select distinct
-        coalesce(hook_a.parent, edges.node_a) as node_a,
-        coalesce(hook_b.parent, edges.node_b) as node_b
-    from {{ edges }} as edges
-    left join {{ hooks }} as hook_a
-        on edges.node_a = hook_a.node
-    left join {{ hooks }} as hook_b
-        on edges.node_b = hook_b.node
-    where coalesce(hook_a.parent, edges.node_a) <> coalesce(hook_b.parent, edges.node_b)
+        case when rewritten.root_a < rewritten.root_b then rewritten.root_a else rewritten.root_b end as node_a,
+        case when rewritten.root_a < rewritten.root_b then rewritten.root_b else rewritten.root_a end as node_b
+    from (
+        select
+            coalesce(hook_a.parent, edges.node_a) as root_a,
+            coalesce(hook_b.parent, edges.node_b) as root_b
+        from {{ edges }} as edges
+        left join {{ hooks }} as hook_a
+            on edges.node_a = hook_a.node
+        left join {{ hooks }} as hook_b
+            on edges.node_b = hook_b.node
+    ) as rewritten
+    where rewritten.root_a <> rewritten.root_b
 {%- endmacro %}
 
 
 {# Earlier round's hooks followed through the later rounds' (already composed) labels. #}
-{% macro cdp_identity_cc_compose_sql(hooks, composed) -%}
+{% macro cdp_identity_cc_compose_sql(hooks, composed, composed_is_hooks=false) -%}
+    {%- set key = 'node' if composed_is_hooks else 'node_key' -%}
+    {%- set label = 'parent' if composed_is_hooks else 'component_key' -%}
     select
         hooks.node as node_key,
-        coalesce(composed.component_key, hooks.parent) as component_key
+        coalesce(composed.{{ label }}, hooks.parent) as component_key
     from {{ hooks }} as hooks
     left join {{ composed }} as composed
-        on hooks.parent = composed.node_key
+        on hooks.parent = composed.{{ key }}
     union all
     select
-        composed.node_key,
-        composed.component_key
+        composed.{{ key }} as node_key,
+        composed.{{ label }} as component_key
     from {{ composed }} as composed
 {%- endmacro %}
 
 
-{# A scratch table next to the target. #}
-{% macro _cdp_identity_scratch(target_relation, identifier) -%}
+{#
+    A scratch table for the loop. DuckDB: a temporary table (in memory, spilling to disk only when
+    needed; much faster than writing persistent tables). Elsewhere: a table next to the target.
+#}
+{% macro cdp_identity_scratch_relation(target_relation, identifier) -%}
+    {{ return(adapter.dispatch('cdp_identity_scratch_relation', 'cdp')(target_relation, identifier)) }}
+{%- endmacro %}
+
+{% macro default__cdp_identity_scratch_relation(target_relation, identifier) -%}
     {{ return(api.Relation.create(
         database=target_relation.database, schema=target_relation.schema,
         identifier=identifier, type='table')) }}
 {%- endmacro %}
 
+{% macro duckdb__cdp_identity_scratch_relation(target_relation, identifier) -%}
+    {{ return(api.Relation.create(database='temp', schema='main', identifier=identifier, type='table')) }}
+{%- endmacro %}
 
-{% macro _cdp_identity_create(relation, select_sql) -%}
+
+{# (Re)create a table from a select; scratch tables are temporary where the engine makes that cheap. #}
+{% macro cdp_identity_create_table(relation, select_sql, scratch=false) -%}
+    {{ return(adapter.dispatch('cdp_identity_create_table', 'cdp')(relation, select_sql, scratch)) }}
+{%- endmacro %}
+
+{% macro default__cdp_identity_create_table(relation, select_sql, scratch=false) -%}
     {%- do adapter.drop_relation(relation) -%}
     {%- do run_query(get_create_table_as_sql(False, relation, select_sql)) -%}
+{%- endmacro %}
+
+{% macro duckdb__cdp_identity_create_table(relation, select_sql, scratch=false) -%}
+    {%- if scratch -%}
+        {%- do run_query('create or replace temporary table ' ~ relation.identifier ~ ' as ' ~ select_sql) -%}
+    {%- else -%}
+        {%- do adapter.drop_relation(relation) -%}
+        {%- do run_query(get_create_table_as_sql(False, relation, select_sql)) -%}
+    {%- endif -%}
 {%- endmacro %}
 
 
@@ -191,13 +225,14 @@
     {%- set target_relation = this.incorporate(type='table') -%}
     {%- set existing_relation = load_cached_relation(this) -%}
     {%- set max_passes = config.get('max_passes', var('cdp__identity_max_passes', 64)) | int -%}
-    {%- set edges_relation = _cdp_identity_scratch(target_relation, target_relation.identifier ~ '__cc_input') -%}
-    {%- set building_relation = _cdp_identity_scratch(target_relation, target_relation.identifier ~ '__cc_output') -%}
+    {%- set edges_relation = cdp_identity_scratch_relation(target_relation, target_relation.identifier ~ '__cc_input') -%}
+    {%- set building_relation = api.Relation.create(database=target_relation.database, schema=target_relation.schema,
+        identifier=target_relation.identifier ~ '__cc_output', type='table') -%}
 
     {{ run_hooks(pre_hooks, inside_transaction=False) }}
     {{ run_hooks(pre_hooks, inside_transaction=True) }}
 
-    {%- do _cdp_identity_create(edges_relation, sql) -%}
+    {%- do cdp_identity_create_table(edges_relation, sql, scratch=true) -%}
     {%- set summary = cdp_identity_connected_components(edges_relation, building_relation, max_passes) -%}
     {%- do adapter.drop_relation(edges_relation) -%}
     {%- if existing_relation is not none -%}

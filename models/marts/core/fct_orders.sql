@@ -10,6 +10,10 @@ order_items as (
     select * from {{ ref('fct_order_items') }}
 ),
 
+event_profiles as (
+    select * from {{ ref('int_identity__event_profiles') }}
+),
+
 lifecycle_events as (
     select * from {{ ref('int_events_deduplicated') }}
     where
@@ -43,6 +47,7 @@ final as (
         orders.has_order_id,
         orders.event_id,
         orders.checkout_id,
+        event_profiles.profile_id,
         orders.user_id,
         orders.anonymous_id,
         orders.email,
@@ -68,6 +73,8 @@ final as (
         lifecycle_per_order.cancelled_at,
         orders.source_name
     from orders
+    left join event_profiles
+        on orders.event_id = event_profiles.event_id
     left join items_per_order
         on orders.order_key = items_per_order.order_id
     left join lifecycle_per_order
