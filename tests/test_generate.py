@@ -14,12 +14,14 @@ import re
 from collections import Counter, defaultdict
 from datetime import datetime
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 
 from cdp.generate import WorldExistsError, generate_world
 
+REPO = Path(__file__).resolve().parents[1]
 N_EVENTS = 4000
 SEED = 7
 ROWS_PER_FILE = 600  # small, so the bigger sources span several files
@@ -214,6 +216,8 @@ def test_layout_and_size(world: World) -> None:
     landing = world.landing
     assert (landing / "catalog" / "products.csv").is_file()
     assert (landing / "competitors" / "price_observations.csv").is_file()
+    assert (landing / "competitors" / "bestseller_ranks.csv").is_file()
+    assert (landing / "competitors" / "trending_searches.csv").is_file()
     sources = {p.name for p in (landing / "segment").iterdir()}
     assert sources == {"web", "ios", "android", "server", "pos", "email", "marketplace"}
     assert len(list((landing / "segment" / "web").glob("part-*.jsonl.gz"))) > 1
@@ -370,3 +374,130 @@ def test_existing_world_needs_force(tmp_path: Path) -> None:
     assert other_source.read_text() == '{"type":"track"}\n'  # other sources are left alone
     assert _digests(tmp_path / "ground_truth") == before
     assert not list(tmp_path.glob(".cdp-generate-*"))
+
+
+# --------------------------------------------------------------------------------- catalog and market data
+def _csv_rows(world: World, rel: str) -> list[dict[str, str]]:
+    with open(world.landing / rel, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _source_columns(yml: str, table: str) -> list[str]:
+    """The columns a dbt source reads from its landed CSVs (the struct_pack of its read_csv)."""
+    block = (REPO / yml).read_text(encoding="utf-8").split(f"- name: {table}\n", 1)[1]
+    match = re.search(r"struct_pack\((.*?)\)", block, re.S)
+    assert match, (yml, table)
+    return re.findall(r"(\w+) :=", match.group(1))
+
+
+@pytest.mark.parametrize(
+    ("yml", "table", "rel"),
+    [
+        ("models/staging/catalog/_catalog__sources.yml", "products", "catalog/products.csv"),
+        ("models/staging/competitors/_competitors__sources.yml", "price_observations",
+         "competitors/price_observations.csv"),
+        ("models/staging/competitors/_competitors__sources.yml", "bestseller_ranks",
+         "competitors/bestseller_ranks.csv"),
+        ("models/staging/competitors/_competitors__sources.yml", "trending_searches",
+         "competitors/trending_searches.csv"),
+    ],
+)  # fmt: skip
+def test_landed_csv_columns_are_what_the_warehouse_reads(
+    world: World, yml: str, table: str, rel: str
+) -> None:
+    with open(world.landing / rel, encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    columns = _source_columns(yml, table)
+    if table == "price_observations":
+        columns.remove("listing_url")  # optional trailing column
+    assert header == columns
+
+
+def test_catalog_history(world: World) -> None:
+    rows = _csv_rows(world, "catalog/products.csv")
+    expected = world.expected["catalog"]
+    assert expected["versions"] == len(rows) == world.expected["files"]["catalog/products.csv"]["rows"]
+    by_product: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in rows:
+        by_product[row["product_id"]].append(row)
+    assert expected["products"] == len(by_product)
+    assert len({(r["product_id"], r["valid_from"]) for r in rows}) == len(rows)  # stg primary key
+    assert [r["product_id"] for r in rows] == sorted(r["product_id"] for r in rows)
+    changed = {pid: versions for pid, versions in by_product.items() if len(versions) > 1}
+    assert 1 <= len(changed) <= 0.25 * len(by_product)
+    start, end = (
+        world.expected["generator"]["period"]["start"][:10],
+        world.expected["generator"]["period"]["end"][:10],
+    )
+    for pid, (first, second, *more) in changed.items():
+        assert not more, pid
+        assert first["valid_from"] < start < second["valid_from"] < end, pid
+        assert first["list_price"] != second["list_price"], pid
+        fixed = set(first) - {"list_price", "inventory_status", "valid_from"}
+        assert {k: first[k] for k in fixed} == {k: second[k] for k in fixed}, pid
+    for versions in by_product.values():
+        assert versions[0]["valid_from"] < start
+
+
+def test_review_counts_never_shrink(world: World) -> None:
+    history: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for row in _csv_rows(world, "competitors/price_observations.csv"):
+        history[(row["competitor"], row["listing_key"])].append((row["observed_at"], row["review_count"]))
+    grew = 0
+    for key, observations in history.items():
+        counts = [c for _, c in sorted(observations)]
+        assert all(c == "" for c in counts) or all(c.isdigit() for c in counts), key
+        numbers = [int(c) for c in counts if c]
+        assert numbers == sorted(numbers), key
+        grew += sum(1 for a, b in pairwise(numbers) if b > a)
+    assert grew > len(history)  # plenty of new-review events
+
+
+def _lists(rows: list[dict[str, str]], item: str) -> dict[tuple[str, str, str], list[tuple[int, str]]]:
+    lists: dict[tuple[str, str, str], list[tuple[int, str]]] = defaultdict(list)
+    for row in rows:
+        lists[(row["competitor"], row["category"], row["observed_at"])].append((int(row["rank"]), row[item]))
+    return lists
+
+
+def test_bestseller_ranks(world: World) -> None:
+    rows = _csv_rows(world, "competitors/bestseller_ranks.csv")
+    assert world.expected["files"]["competitors/bestseller_ranks.csv"]["rows"] == len(rows)
+    assert world.expected["competitors"]["bestseller_ranks"] == len(rows)
+    names = set(world.expected["competitors"]["names"])
+    lists = _lists(rows, "listing_key")
+    days: dict[tuple[str, str], set[str]] = defaultdict(set)
+    sizes: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for (competitor, category, observed), entries in lists.items():
+        assert competitor in names
+        ranks = [r for r, _ in entries]
+        assert ranks == list(range(1, len(ranks) + 1)), (competitor, category, observed)
+        assert len({key for _, key in entries}) == len(entries)
+        assert 10 <= len(entries) <= 20
+        days[(competitor, category)].add(observed[:10])
+        sizes[(competitor, category)].add(len(entries))
+    period = world.expected["generator"]["period"]
+    assert all(len(d) == period["days"] for d in days.values())  # one list a day, every day
+    assert all(len(s) == 1 for s in sizes.values())  # a list's length is fixed
+    assert min(min(d) for d in days.values()) == period["start"][:10]
+    assert 2 <= len({c for c, _ in days}) <= len(names)
+    listed = {
+        (r["competitor"], r["listing_key"]) for r in _csv_rows(world, "competitors/price_observations.csv")
+    }
+    ranked = {(c, key) for (c, _, _), entries in lists.items() for _, key in entries}
+    assert ranked & listed and ranked - listed  # our products' listings and products we do not sell
+
+
+def test_trending_searches(world: World) -> None:
+    rows = _csv_rows(world, "competitors/trending_searches.csv")
+    assert world.expected["files"]["competitors/trending_searches.csv"]["rows"] == len(rows)
+    assert world.expected["competitors"]["trending_searches"] == len(rows)
+    lists = _lists(rows, "search_term")
+    for key, entries in lists.items():
+        assert [r for r, _ in entries] == list(range(1, 11)), key
+        assert len({term for _, term in entries}) == 10 and all(term for _, term in entries), key
+    holiday = Counter(
+        observed[:7] for (_, _, observed), entries in lists.items() for rank, term in entries
+        if "black friday" in term and rank <= 3
+    )  # fmt: skip
+    assert holiday["2026-11"] > 10 * holiday["2026-09"]

@@ -41,8 +41,19 @@ are written under a temporary name and renamed when complete; a failed run remov
 wrote, so there is never half a world. `OUT/landing/_incoming/` is the writers' scratch space.
 
 `OUT/landing/catalog/products.csv`: the products the events refer to (~500 for 200k events,
-growing with sqrt(N), at most 20k). `OUT/landing/competitors/price_observations.csv`: 3-5
-competitors observing the catalog a few times a week, prices as scraped text in mixed locales.
+growing with sqrt(N), at most 20k), one row per version in product_id, valid_from order: every
+product's version from before the period, and for ~10% a second row whose `valid_from` (a date
+inside the period) brings a new list price (cuts from mid-November on), ~30% of them with a new
+inventory_status too. Events keep sending the original shelf price.
+`OUT/landing/competitors/price_observations.csv`: 3-5 competitors observing the catalog a few
+times a week, prices as scraped text in mixed locales; a listing's review_count grows over time
+and never shrinks. `OUT/landing/competitors/bestseller_ranks.csv` (competitor, category, rank,
+listing_key, observed_at): three of them scrape their top 10-20 per category once a day, our
+products' listing keys mixed with products we do not sell. `OUT/landing/competitors/
+trending_searches.csv` (competitor, category, rank, search_term, observed_at): two of them, the
+day's top 10 search terms per category, holiday terms rising towards Black Friday. Categories
+are named the competitor's way (`A > B > C`, the leaf, or `A / B / C`). These two files do not
+grow with N (~90k and 41,400 rows).
 
 The world
 ---------
@@ -101,7 +112,8 @@ Ground truth (`OUT/ground_truth/`, not under landing)
   - `files`: {path relative to OUT/landing: {lines, messages, duplicate_copies, malformed
     {reason: n}}} per landed Segment file (`messages` counts the messages of every parseable
     line, each batch element once; a truncated line counts none), plus
-    `catalog/products.csv` and `competitors/price_observations.csv` as {lines, rows}
+    `catalog/products.csv`, `competitors/price_observations.csv`, `competitors/bestseller_ranks.csv`
+    and `competitors/trending_searches.csv` as {lines, rows}
   - `totals`: lines, messages, distinct_valid_messages, duplicate_copies, malformed_lines
   - `duplicate_copies`: n; `malformed_lines`: {reason: n} for all eight codes
   - `messages_by_type`, `messages_by_source`: distinct valid messages
@@ -117,7 +129,8 @@ Ground truth (`OUT/ground_truth/`, not under landing)
   - `noise`: junk_user_id_messages, timestamps_with_offset, clock_skewed_messages,
     late_messages (received more than an hour after the event)
   - `identifiers_by_type`: rows of identifiers.csv per type
-  - `catalog`: {products}; `competitors`: {names, observations}
+  - `catalog`: {products, versions} (rows of products.csv; every extra version changes the list
+    price); `competitors`: {names, observations, bestseller_ranks, trending_searches}
 
 Use
 ---

@@ -9,7 +9,7 @@ from bisect import bisect_right
 from itertools import accumulate
 from pathlib import Path
 
-from cdp.generate._base import mix
+from cdp.generate._base import PERIOD_DAYS, iso_date_of_day, mix
 
 # (category path, min price, max price, product nouns, brand family, variant kind)
 CATEGORIES: tuple[tuple[str, int, int, tuple[str, ...], str, str], ...] = (
@@ -109,6 +109,10 @@ FX = {"USD": 1.0, "EUR": 0.93, "GBP": 0.79}
 SHOP_URL = "https://shop.example.com"
 CDN_URL = "https://cdn.shop.example.com"
 
+PRICE_CHANGE_SHARE = 0.1  # products whose list price changes once during the period
+INVENTORY_CHANGE_SHARE = 0.3  # of those, the inventory status changes with the price
+D_HISTORY = 0xCA7A4157
+
 CSV_COLUMNS = (
     "product_id", "sku", "gtin", "name", "brand", "category_path", "list_price", "unit_cost",
     "currency", "price_tier", "inventory_status", "valid_from",
@@ -143,7 +147,7 @@ class Product:
     __slots__ = (
         "index", "product_id", "sku", "gtin", "name", "brand", "category", "category_index",
         "list_cents", "cost_cents", "tier", "inventory", "valid_from", "variants", "url",
-        "image_url", "slug", "price", "base",
+        "image_url", "slug", "price", "base", "history",
     )  # fmt: skip
 
     def __init__(self, index: int, seed: int) -> None:
@@ -180,6 +184,30 @@ class Product:
             ("brand", self.brand),
             ("category", self.category),
         )
+        # later versions within the period: (valid_from, list cents, inventory status); the events
+        # keep the shelf price above, so adding history never changes a landed message
+        hrng = random.Random(mix(seed, D_HISTORY, index))
+        self.history = _price_change(self.list_cents, self.inventory, hrng)
+
+
+def _price_change(list_cents: int, inventory: str, rng: random.Random) -> tuple[tuple[str, int, str], ...]:
+    """One list-price change inside the period for ~10% of products (cuts before Black Friday)."""
+    if rng.random() >= PRICE_CHANGE_SHARE:
+        return ()
+    day = rng.randrange(1, PERIOD_DAYS)
+    factor = rng.choice((0.8, 0.85, 0.9)) if day >= 77 else rng.choice((0.85, 0.9, 0.95, 1.05, 1.1, 1.15))
+    new_cents = list_cents
+    for _ in range(8):  # shelf-price rounding may swallow a small change: push further
+        new_cents = _round_price(list_cents / 100 * factor)
+        if new_cents != list_cents:
+            break
+        factor = factor**1.5
+    if new_cents == list_cents:
+        new_cents = list_cents + 100
+    if rng.random() < INVENTORY_CHANGE_SHARE:
+        lower = ("low_stock", "out_of_stock", "discontinued")
+        inventory = rng.choice(lower) if inventory == "in_stock" else "in_stock"
+    return ((iso_date_of_day(day), new_cents, inventory),)
 
 
 class Catalog:
@@ -209,15 +237,20 @@ class Catalog:
         return self.products[members[i] if members is not None else i]
 
     def write_csv(self, path: Path) -> int:
+        """One row per product version, by product_id then valid_from; returns the rows written."""
+        rows = 0
         with open(path, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(CSV_COLUMNS)
             for p in self.products:
-                writer.writerow(
-                    (
-                        p.product_id, p.sku, p.gtin, p.name, p.brand, p.category,
-                        f"{p.list_cents / 100:.2f}", f"{p.cost_cents / 100:.2f}", "USD",
-                        p.tier, p.inventory, p.valid_from,
-                    )
-                )  # fmt: skip
-        return len(self.products)
+                versions = ((p.valid_from, p.list_cents, p.inventory), *p.history)
+                for valid_from, list_cents, inventory in versions:
+                    writer.writerow(
+                        (
+                            p.product_id, p.sku, p.gtin, p.name, p.brand, p.category,
+                            f"{list_cents / 100:.2f}", f"{p.cost_cents / 100:.2f}", "USD",
+                            p.tier, inventory, valid_from,
+                        )
+                    )  # fmt: skip
+                    rows += 1
+        return rows

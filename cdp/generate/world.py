@@ -26,13 +26,13 @@ from cdp.generate._base import (
     cents_to_amount,
 )
 from cdp.generate.catalog import Catalog, n_products_for
-from cdp.generate.competitors import write_price_observations
+from cdp.generate.competitors import write_bestseller_ranks, write_price_observations, write_trending_searches
 from cdp.generate.emit import Emitter
 from cdp.generate.people import IDENTIFIER_TYPES, Planner
 from cdp.generate.sessions import SessionBuilder
 from cdp.landing import clear_source, segment_dir
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 PROGRESS_FROM = 100_000  # print progress to stderr from this many events
 _TMP_PREFIX = ".cdp-generate-"
 
@@ -52,8 +52,13 @@ def _world_paths(out_dir: Path) -> dict[str, Path]:
         "landing": landing,
         "catalog": landing / "catalog" / "products.csv",
         "competitors": landing / "competitors" / "price_observations.csv",
+        "bestsellers": landing / "competitors" / "bestseller_ranks.csv",
+        "trending": landing / "competitors" / "trending_searches.csv",
         "truth": out_dir / "ground_truth",
     }
+
+
+_CSV_KEYS = ("catalog", "competitors", "bestsellers", "trending")
 
 
 def _existing_world(out_dir: Path) -> list[str]:
@@ -63,7 +68,7 @@ def _existing_world(out_dir: Path) -> list[str]:
         folder = segment_dir(paths["landing"], src)
         if folder.is_dir() and any(p.is_file() for p in folder.iterdir()):
             found.append(str(folder))
-    for key in ("catalog", "competitors"):
+    for key in _CSV_KEYS:
         if paths[key].exists():
             found.append(str(paths[key]))
     if paths["truth"].is_dir() and any(paths["truth"].iterdir()):
@@ -79,8 +84,9 @@ def _clear_world(out_dir: Path) -> None:
         incoming = paths["landing"] / "_incoming" / src
         if incoming.is_dir():
             shutil.rmtree(incoming)
-    for key in ("catalog", "competitors"):
+    for key in _CSV_KEYS:
         paths[key].unlink(missing_ok=True)
+        paths[key].with_name(paths[key].name + ".partial").unlink(missing_ok=True)
     if paths["truth"].is_dir():
         shutil.rmtree(paths["truth"])
     if out_dir.is_dir():
@@ -190,7 +196,8 @@ def _generate(out_dir: Path, n_events: int, seed: int, rows_per_file: int, progr
             print(f"cdp generate: {text} ({time.monotonic() - started:.0f}s)", file=sys.stderr, flush=True)
 
     catalog = Catalog(seed, n_products_for(n_events))
-    n_products = _write_catalog(catalog, paths["catalog"])
+    n_products = len(catalog.products)
+    n_versions = _write_catalog(catalog, paths["catalog"])
 
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=_TMP_PREFIX) as tmp:
         # phase 1: persons and their session plans, until the plans add up to n_events messages
@@ -236,12 +243,18 @@ def _generate(out_dir: Path, n_events: int, seed: int, rows_per_file: int, progr
 
     observations, competitors = write_price_observations(_partial(paths["competitors"]), catalog, seed, clock)
     os.replace(_partial(paths["competitors"]), paths["competitors"])
-    say(f"wrote {observations:,} competitor price observations")
+    ranks = write_bestseller_ranks(_partial(paths["bestsellers"]), catalog, seed, clock)
+    os.replace(_partial(paths["bestsellers"]), paths["bestsellers"])
+    searches = write_trending_searches(_partial(paths["trending"]), seed, clock)
+    os.replace(_partial(paths["trending"]), paths["trending"])
+    say(
+        f"wrote {observations:,} competitor price observations, {ranks:,} bestseller ranks, {searches:,} searches"
+    )
 
     files = emitter.files()
     expected = _expected(
         seed, n_events, rows_per_file, persons, files, emitter, builder, identifier_counts,
-        n_products, observations, competitors,
+        n_products, n_versions, observations, competitors, ranks, searches,
     )  # fmt: skip
     expected_path = truth / "expected.json"
     tmp_expected = _partial(expected_path)
@@ -252,8 +265,9 @@ def _generate(out_dir: Path, n_events: int, seed: int, rows_per_file: int, progr
     return (
         f"Generated the sample world in {out_dir} (seed {seed}): {totals['messages']:,} messages in "
         f"{totals['lines']:,} lines across {len(files)} files ({totals['duplicate_copies']:,} duplicate copies, "
-        f"{totals['malformed_lines']:,} malformed lines) from {persons:,} persons; {n_products:,} products, "
-        f"{observations:,} competitor price observations; ground truth in {truth}. "
+        f"{totals['malformed_lines']:,} malformed lines) from {persons:,} persons; {n_products:,} products "
+        f"({n_versions:,} versions), {observations:,} competitor price observations, {ranks:,} bestseller ranks, "
+        f"{searches:,} trending searches; ground truth in {truth}. "
         f"{time.monotonic() - started:.1f}s"
     )
 
@@ -273,16 +287,21 @@ def _expected(
     builder: SessionBuilder,
     identifier_counts: Counter[str],
     n_products: int,
+    n_versions: int,
     observations: int,
     competitors: list[str],
+    ranks: int,
+    searches: int,
 ) -> dict[str, Any]:
     """expected.json: exact counts known by construction (see the package docstring for the schema)."""
     lines = sum(f["lines"] for f in files.values())
     messages = sum(f["messages"] for f in files.values())
     malformed = {r: emitter.malformed[r] for r in MALFORMED_REASONS}
     all_files = dict(files)
-    all_files["catalog/products.csv"] = {"lines": n_products + 1, "rows": n_products}
+    all_files["catalog/products.csv"] = {"lines": n_versions + 1, "rows": n_versions}
     all_files["competitors/price_observations.csv"] = {"lines": observations + 1, "rows": observations}
+    all_files["competitors/bestseller_ranks.csv"] = {"lines": ranks + 1, "rows": ranks}
+    all_files["competitors/trending_searches.csv"] = {"lines": searches + 1, "rows": searches}
     return {
         "generator": {
             "name": "cdp.generate",
@@ -323,6 +342,11 @@ def _expected(
             "late_messages": emitter.late,
         },
         "identifiers_by_type": {t: identifier_counts[t] for t in IDENTIFIER_TYPES},
-        "catalog": {"products": n_products},
-        "competitors": {"names": competitors, "observations": observations},
+        "catalog": {"products": n_products, "versions": n_versions},
+        "competitors": {
+            "names": competitors,
+            "observations": observations,
+            "bestseller_ranks": ranks,
+            "trending_searches": searches,
+        },
     }
