@@ -342,7 +342,8 @@ def main() -> None:
         "Our wall seconds are measured inside the macro (the SQL statements only). CPU seconds are the "
         "process CPU time of the in-process dbt run-operation (all DuckDB threads) minus that of a no-op "
         "run-operation; they do not depend on what else the machine runs, wall seconds do. Passes are SQL "
-        "statements over the graph: a round is one hook, its pointer jumps and one contraction; rounds grow "
+        "statements over the graph: a round is one hook, the selection of inner nodes, their pointer jumps, one root lookup "
+        "and one contraction; rounds grow "
         "with the log of the graph size, not with the chain length.",
     ]
     text = "\n".join(lines)

@@ -5,7 +5,9 @@
 
     Each round: every node hooks to its smallest neighbour when that is smaller than itself
     (roots are local minima); pointer jumping makes every hooked node point at its root; edges are
-    contracted onto roots and deduplicated. Rounds repeat until no edge is left. Each round's
+    contracted onto roots and deduplicated. Pointer jumping runs only over the hooked nodes that
+    are themselves parents (a leaf is never looked up), typically a third of the hooks; one join
+    then points every hooked node at its root. Rounds repeat until no edge is left. Each round's
     hooks form a forest over the previous round's roots, so the final labels are composed from
     the last round back to the first.
 
@@ -31,14 +33,17 @@
             {%- set hooks = cdp_identity_scratch_relation(target_relation, prefix ~ 'hooks_' ~ round_number ~ '_0') -%}
             {%- do scratch.append(hooks) -%}
             {%- do cdp_identity_create_table(hooks, cdp_identity_cc_hook_sql(state.edges), scratch=true) -%}
-            {%- do state.update({'passes': state.passes + 1}) -%}
+            {%- set inner = cdp_identity_scratch_relation(target_relation, prefix ~ 'inner_' ~ round_number ~ '_0') -%}
+            {%- do scratch.append(inner) -%}
+            {%- do cdp_identity_create_table(inner, cdp_identity_cc_inner_sql(hooks), scratch=true) -%}
+            {%- do state.update({'passes': state.passes + 2}) -%}
 
-            {#- pointer jumping until every hooked node points at a root -#}
-            {%- set jump_state = {'hooks': hooks, 'done': false} -%}
+            {#- pointer jumping until every inner node points at a root -#}
+            {%- set jump_state = {'hooks': inner, 'done': false} -%}
             {%- for jump_number in range(1, max_passes + 1) -%}
                 {%- if not jump_state.done -%}
                     {%- set jumped = cdp_identity_scratch_relation(
-                        target_relation, prefix ~ 'hooks_' ~ round_number ~ '_' ~ jump_number) -%}
+                        target_relation, prefix ~ 'inner_' ~ round_number ~ '_' ~ jump_number) -%}
                     {%- do scratch.append(jumped) -%}
                     {%- do cdp_identity_create_table(jumped, cdp_identity_cc_jump_sql(jump_state.hooks), scratch=true) -%}
                     {%- set moved = run_query('select count(*) from ' ~ jumped ~ ' where moved = 1').columns[0].values()[0] -%}
@@ -56,13 +61,20 @@
                     {%- endif -%}
                 {%- endif -%}
             {%- endfor -%}
-            {%- do round_hooks.append(jump_state.hooks) -%}
+            {#- every hooked node to its root: leaves look their parent up among the settled inner nodes -#}
+            {%- set rooted = cdp_identity_scratch_relation(target_relation, prefix ~ 'rooted_' ~ round_number) -%}
+            {%- do scratch.append(rooted) -%}
+            {%- do cdp_identity_create_table(rooted, cdp_identity_cc_root_sql(hooks, jump_state.hooks), scratch=true) -%}
+            {%- do adapter.drop_relation(hooks) -%}
+            {%- do adapter.drop_relation(jump_state.hooks) -%}
+            {%- do round_hooks.append(rooted) -%}
+            {%- do state.update({'passes': state.passes + 1}) -%}
 
             {#- contract edges onto roots; self-loops and duplicates disappear -#}
             {%- set next_edges = cdp_identity_scratch_relation(target_relation, prefix ~ 'edges_' ~ round_number) -%}
             {%- do scratch.append(next_edges) -%}
             {%- do cdp_identity_create_table(
-                next_edges, cdp_identity_cc_contract_sql(state.edges, jump_state.hooks), scratch=true) -%}
+                next_edges, cdp_identity_cc_contract_sql(state.edges, rooted), scratch=true) -%}
             {%- if state.edges != edges_relation -%}
                 {%- do adapter.drop_relation(state.edges) -%}
             {%- endif -%}
@@ -118,6 +130,27 @@
     from {{ edges }}
     where node_a <> node_b
     group by case when node_a < node_b then node_b else node_a end
+{%- endmacro %}
+
+
+{# The hooked nodes that are parents of others: the only ones pointer jumping has to look up. #}
+{% macro cdp_identity_cc_inner_sql(hooks) -%}
+    select
+        hooks.node,
+        hooks.parent
+    from {{ hooks }} as hooks
+    where hooks.node in (select parents.parent from {{ hooks }} as parents)
+{%- endmacro %}
+
+
+{# Every hooked node pointed at its root, through the inner nodes once they all point at roots. #}
+{% macro cdp_identity_cc_root_sql(hooks, inner) -%}
+    select
+        hooks.node,
+        coalesce(inner_nodes.parent, hooks.parent) as parent
+    from {{ hooks }} as hooks
+    left join {{ inner }} as inner_nodes
+        on hooks.parent = inner_nodes.node
 {%- endmacro %}
 
 

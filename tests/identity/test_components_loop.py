@@ -32,9 +32,10 @@ def test_alias_chain_of_1000_hops_takes_few_rounds(tmp_path: Path) -> None:
     result = run_dbt(db_path, "build", select=ALIAS_GROUPS)
     summary = _summary(result.stdout, "int_identity__alias_groups")
     # one hop per pass would need 1000 passes; hooking + pointer jumping needs O(log n) of each
+    # (a round is four statements: hook, inner nodes, root lookup, contraction; plus its jumps)
     log_n = math.ceil(math.log2(1001))
     assert summary["rounds"] <= log_n, summary
-    assert summary["passes"] <= 4 * log_n, summary
+    assert summary["passes"] <= 5 * log_n, summary
 
 
 def test_safety_cap_fails_the_build_loudly(tmp_path: Path) -> None:
