@@ -12,10 +12,11 @@ PYTHON="${PYTHON:-python3.11}"
 SPARK_VENV="${SPARK_VENV:-/tmp/sparkvenv}"
 PROJ="${SPARK_PROJECT_DIR:-/tmp/sparkproj}"
 WORK="${SPARK_CHECK_DIR:-/tmp/sparkcheck}"
-LANDING="${CDP_LANDING_DIR:-$ROOT/tests/fixtures/landing}"
-VARS="{cdp__landing_dir: $LANDING}"
-# The project's parts that are checked (identity and enrichment are left out).
-PARTS=(models/staging/segment models/intermediate/events models/marts/core models/marts/data_quality seeds tests/dbt)
+# Default landing: the Segment fixtures plus the enrichment fixtures (catalog, competitor files and
+# their events under segment/web_enrichment), combined under $WORK/landing.
+LANDING="${CDP_LANDING_DIR:-}"
+# every model: staging, identity, enrichment and marts (the catalog snapshot is stood in for, below)
+PARTS=(models seeds tests/dbt)
 command -v java >/dev/null || { echo "error: java not found (PySpark 3.5 needs Java 8, 11 or 17)" >&2; exit 1; }
 T0=$(date +%s)
 step() { echo; echo "==> $* ($(( $(date +%s) - T0 ))s)"; }
@@ -32,10 +33,33 @@ fi
 copy_project() {
   rm -rf "$1" && mkdir -p "$1"
   cp "$ROOT/dbt_project.yml" "$1/"
-  cp -r "$ROOT/macros" "$1/" && rm -rf "$1/macros/identity" "$1/macros/enrichment"
+  cp -r "$ROOT/macros" "$1/"
   for part in "${PARTS[@]}"; do mkdir -p "$1/$(dirname "$part")" && cp -r "$ROOT/$part" "$1/$part"; done
+  # dbt-spark snapshots need Delta, Hudi or Iceberg tables (MERGE), which a local PySpark without
+  # extra jars lacks: both copies use a table model with the snapshot's columns as of a first load.
+  mkdir -p "$1/models/spark_check"
+  cat > "$1/models/spark_check/snap_catalog__products.sql" <<'SQL'
+{# Written by scripts/spark_check.sh: stands in for the snapshot of the same name (a first load). #}
+{{ config(materialized='table', schema='snapshots') }}
+select
+    current_products.*,
+    {{ dbt.concat(['product_id', "'|'", dbt.safe_cast('valid_from', dbt.type_string())]) }} as dbt_scd_id,
+    valid_from as dbt_updated_at,
+    valid_from as dbt_valid_from,
+    cast(null as {{ dbt.type_timestamp() }}) as dbt_valid_to
+from {{ ref('int_catalog__products_current') }} as current_products
+SQL
 }
 mkdir -p "$WORK"
+if [ -z "$LANDING" ]; then
+  LANDING="$WORK/landing"
+  rm -rf "$LANDING" && mkdir -p "$LANDING"
+  cp -r "$ROOT/tests/fixtures/landing/segment" "$LANDING/segment"
+  cp -r "$ROOT/tests/fixtures/enrichment/landing/segment/web" "$LANDING/segment/web_enrichment"
+  cp -r "$ROOT/tests/fixtures/enrichment/landing/catalog" "$ROOT/tests/fixtures/enrichment/landing/competitors" "$LANDING/"
+fi
+# the identity build time is pinned so that both engines stamp the same profile ids
+VARS="{cdp__landing_dir: $LANDING, cdp__identity_build_time: '2024-06-01 00:00:00'}"
 
 step "Copies of the project: $PROJ (Spark) and $WORK/duckproj (DuckDB), taken at the same moment"
 DUCKPROJ="$WORK/duckproj"
@@ -104,19 +128,17 @@ cdp:
         # CTAS without a file_format makes Parquet tables, not Hive text-serde tables
         spark.sql.legacy.createHiveTableByDefault: "false"
 YAML
-# The landed-lines source: the table made by create_landed_lines_table instead of read_csv.
-"$SPARK_VENV/bin/python" - "$PROJ/models/staging/segment/_segment__sources.yml" <<'PY'
+# The file sources: the tables made by create_landed_lines_table instead of read_csv.
+"$SPARK_VENV/bin/python" - "$PROJ"/models/staging/*/_*__sources.yml <<'PY'
 import sys, yaml
-path = sys.argv[1]
-doc = yaml.safe_load(open(path))
-for source in doc['sources']:
-    if source['name'] == 'segment':
+for path in sys.argv[1:]:
+    doc = yaml.safe_load(open(path))
+    for source in doc['sources']:
         source['schema'] = 'cdp'
         for table in source['tables']:
-            if table['name'] == 'landed_lines':
-                table['identifier'] = 'landed_lines'
-                table.get('config', {}).pop('external_location', None)
-yaml.safe_dump(doc, open(path, 'w'), sort_keys=False)
+            table['identifier'] = table['name']
+            table.get('config', {}).pop('external_location', None)
+    yaml.safe_dump(doc, open(path, 'w'), sort_keys=False)
 PY
 # Seed column_types: Spark has no bare varchar (it needs a length); see docs/spark.md.
 "$SPARK_VENV/bin/python" - "$PROJ"/seeds/*.yml <<'PY'
@@ -150,6 +172,23 @@ cat > "$PROJ/macros/spark_check/create_landed_lines_table.sql" <<'SQL'
         "create view " ~ schema ~ ".landed_lines as select input_file_name() as filename,"
             ~ " nullif(value, '') as raw_line from " ~ schema ~ ".landed_lines_text",
     ] -%}
+    {#- the catalog and competitor CSVs: a csv table per file set, and a view adding the file path -#}
+    {%- set csv_sources = [
+        ('products', 'catalog', 'products*.csv', 'product_id, sku, gtin, name, brand, category_path, list_price, unit_cost, currency, price_tier, inventory_status, valid_from'),
+        ('price_observations', 'competitors', 'price_observations*.csv', 'competitor, listing_key, gtin, sku, price_text, list_price_text, currency, in_stock, rating, review_count, observed_at, listing_url'),
+        ('bestseller_ranks', 'competitors', 'bestseller_ranks*.csv', 'competitor, category, rank, listing_key, observed_at'),
+        ('trending_searches', 'competitors', 'trending_searches*.csv', 'competitor, category, rank, search_term, observed_at'),
+    ] -%}
+    {%- for name, folder, glob, columns in csv_sources -%}
+        {%- set typed = columns.split(', ') | map('trim') | join(' string, ') ~ ' string' -%}
+        {%- do statements.extend([
+            "drop view if exists " ~ schema ~ "." ~ name,
+            "drop table if exists " ~ schema ~ "." ~ name ~ "_csv",
+            "create table " ~ schema ~ "." ~ name ~ "_csv (" ~ typed ~ ") using csv options (path '" ~ landing_dir
+                ~ "/" ~ folder ~ "', recursiveFileLookup 'true', pathGlobFilter '" ~ glob ~ "', header 'true', mode 'PERMISSIVE')",
+            "create view " ~ schema ~ "." ~ name ~ " as select *, input_file_name() as filename from " ~ schema ~ "." ~ name ~ "_csv",
+        ]) -%}
+    {%- endfor -%}
     {%- for statement in statements -%}
         {%- do run_query(statement) -%}
     {%- endfor -%}

@@ -29,3 +29,12 @@
         {%- endfor %}
     where 1 = 0
 {%- endmacro %}
+
+{#
+    A landed file's path below the landing folder (`competitors/amazon_in/price_observations.csv`),
+    so that ids and source_file do not change when the landing folder moves or another engine
+    reports paths as URIs (file:///...).
+#}
+{% macro cdp_landing_relative_path(filename_expr, top_folder) -%}
+    substr({{ filename_expr }}, position('/{{ top_folder }}/' in {{ filename_expr }}) + 1)
+{%- endmacro %}

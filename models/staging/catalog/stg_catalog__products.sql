@@ -30,7 +30,7 @@ typed as (
         lower(nullif(trim(price_tier), '')) as price_tier,
         lower(nullif(trim(inventory_status), '')) as inventory_status,
         coalesce({{ cdp_parse_timestamp('valid_from') }}, cast('1970-01-01' as timestamp)) as valid_from,
-        filename as source_file
+        {{ cdp_landing_relative_path('filename', 'catalog') }} as source_file
     from source_rows
 ),
 

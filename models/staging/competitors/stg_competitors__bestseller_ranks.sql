@@ -10,16 +10,23 @@ source_rows as (
     {% endif %}
 ),
 
+source_rows_located as (
+    select
+        *,
+        {{ cdp_landing_relative_path('filename', 'competitors') }} as source_file
+    from source_rows
+),
+
 typed as (
     select
-        md5(concat_ws('|', filename, competitor, category, rank, listing_key, observed_at)) as row_hash,
+        md5(concat_ws('|', source_file, competitor, category, rank, listing_key, observed_at)) as row_hash,
         lower(nullif(trim(competitor), '')) as competitor,
         nullif(trim(category), '') as category,
         {{ cdp_to_integer('rank') }} as bestseller_rank,
         nullif(trim(listing_key), '') as listing_key,
         {{ cdp_parse_timestamp('observed_at') }} as observed_at,
-        filename as source_file
-    from source_rows
+        source_file
+    from source_rows_located
 ),
 
 identified as (

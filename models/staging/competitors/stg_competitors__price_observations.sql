@@ -17,6 +17,13 @@ source_rows as (
     {% endif %}
 ),
 
+source_rows_located as (
+    select
+        *,
+        {{ cdp_landing_relative_path('filename', 'competitors') }} as source_file
+    from source_rows
+),
+
 typed as (
     select
         lower(nullif(trim(competitor), '')) as competitor,
@@ -38,12 +45,12 @@ typed as (
         {{ cdp_to_integer(cdp_regexp_replace_all("coalesce(review_count, '')", '[^0-9]', '')) }} as review_count,
         observed_at as observed_at_text,
         {{ cdp_parse_timestamp('observed_at') }} as observed_at,
-        filename as source_file,
+        source_file,
         md5(concat_ws(
-            '|', filename, competitor, listing_key, gtin, sku, price_text, list_price_text, currency, in_stock, rating,
-            review_count, observed_at, listing_url
+            '|', source_file, competitor, listing_key, gtin, sku, price_text, list_price_text, currency, in_stock,
+            rating, review_count, observed_at, listing_url
         )) as row_hash
-    from source_rows
+    from source_rows_located
 ),
 
 identified as (

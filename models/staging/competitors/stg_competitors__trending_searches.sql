@@ -10,16 +10,23 @@ source_rows as (
     {% endif %}
 ),
 
+source_rows_located as (
+    select
+        *,
+        {{ cdp_landing_relative_path('filename', 'competitors') }} as source_file
+    from source_rows
+),
+
 typed as (
     select
-        md5(concat_ws('|', filename, competitor, category, rank, search_term, observed_at)) as row_hash,
+        md5(concat_ws('|', source_file, competitor, category, rank, search_term, observed_at)) as row_hash,
         lower(nullif(trim(competitor), '')) as competitor,
         nullif(trim(category), '') as category,
         {{ cdp_to_integer('rank') }} as search_rank,
         nullif(trim(search_term), '') as search_term,
         {{ cdp_parse_timestamp('observed_at') }} as observed_at,
-        filename as source_file
-    from source_rows
+        source_file
+    from source_rows_located
 ),
 
 identified as (
