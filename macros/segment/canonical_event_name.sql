@@ -101,3 +101,29 @@
         '{{ value | replace("'", "''") }}'{{ ",\n        " if not loop.last }}
     {%- endfor -%}
 {%- endmacro %}
+
+{#
+    Every event name that computed traits and audiences may name: the 28 ecommerce v2 names, the
+    targets of the alias tables, the e-mail events, Page Viewed / Screen Viewed (page and screen
+    calls), and the project's own track names in var cdp__custom_event_names.
+#}
+{% macro cdp_known_event_names() -%}
+    {%- set names = ecommerce_v2_event_names() + ['Email Opened', 'Email Link Clicked', 'Page Viewed', 'Screen Viewed'] -%}
+    {%- for name in event_name_aliases().values() | list + (var('cdp__custom_event_names', []) or []) -%}
+        {%- if name not in names -%}{%- do names.append(name) -%}{%- endif -%}
+    {%- endfor -%}
+    {%- do return(names) -%}
+{%- endmacro %}
+
+{# Boolean SQL: the row of `relation` is one of the named events; Page / Screen Viewed match page and screen calls. #}
+{% macro cdp_event_name_predicate(names, relation='events') -%}
+    {%- set quoted = [] -%}
+    {%- set types = [] -%}
+    {%- for name in names | unique | sort -%}
+        {%- do quoted.append("'" ~ (name | replace("'", "''")) ~ "'") -%}
+        {%- if name == 'Page Viewed' -%}{%- do types.append('page') -%}{%- endif -%}
+        {%- if name == 'Screen Viewed' -%}{%- do types.append('screen') -%}{%- endif -%}
+    {%- endfor -%}
+    ({{ relation }}.event_name in ({{ quoted | join(', ') }})
+    {%- if types %} or {{ relation }}.message_type in ('{{ types | join("', '") }}'){% endif -%})
+{%- endmacro %}
