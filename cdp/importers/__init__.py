@@ -33,7 +33,7 @@ def _loader(name: str) -> Callable[[Path, ImportReport], Iterator[Message]]:
 
 
 FORMATS: dict[str, Callable[[Path, ImportReport], Iterator[Message]]] = {
-    name: _loader(name) for name in ("ga4", "rees46", "olist", "uci", "segment")
+    name: _loader(name) for name in ("ga4", "rees46", "olist", "uci", "segment", "cdnow")
 }
 
 COMPETITOR_FORMATS = ("amazon_in", "tiki_shopee")
