@@ -28,6 +28,7 @@ EVENT_COLUMNS = [
     "traits",
     "properties",
     "context",
+    "locale",
     "event_at",
     "received_at",
     "source_name",
@@ -209,6 +210,44 @@ def phone_formats() -> Scenario:
     return s
 
 
+def phone_countries() -> Scenario:
+    """National numbers are read with the message's country (traits, then locale), else the default US.
+
+    The same GB mobile as '07700 900123' on an en-GB page and as '+44 7700 900123' joins one profile;
+    numbers that cannot be read (no plan for Vietnam, '+0...', a GB national number without a country
+    read as US) are never matched and are rejected as invalid_format.
+    """
+    s = Scenario("phonecountry")
+    s.add("gb1", "identify", anonymous_id="pc-anon-1", phone="07700 900123", locale="en-GB")
+    s.add("gb2", "identify", anonymous_id="pc-anon-2", phone="+44 7700 900123")
+    s.add("de1", "identify", anonymous_id="pc-anon-3", phone="030 1234567", traits={"country": "Deutschland"})
+    s.add(
+        "de2",
+        "identify",
+        anonymous_id="pc-anon-4",
+        phone="+49 30 1234567",
+        traits={"address": {"country": "DE"}},
+    )
+    s.add("us1", "identify", anonymous_id="pc-anon-5", phone="(212) 555-0147")
+    s.add("us2", "identify", anonymous_id="pc-anon-6", phone="+1 212 555 0147", locale="en-US")
+    s.add("vn1", "identify", anonymous_id="pc-anon-7", phone="0912 345 678", traits={"country": "Vietnam"})
+    s.add("zero", "identify", anonymous_id="pc-anon-8", phone="+07700900123", locale="en-GB")
+    s.add("nocountry", "identify", anonymous_id="pc-anon-9", phone="07700 900123")
+    s.profiles = [
+        {"phone:+447700900123", "anonymous_id:pc-anon-1", "anonymous_id:pc-anon-2"},
+        {"phone:+49301234567", "anonymous_id:pc-anon-3", "anonymous_id:pc-anon-4"},
+        {"phone:+12125550147", "anonymous_id:pc-anon-5", "anonymous_id:pc-anon-6"},
+        {"anonymous_id:pc-anon-7"},
+        {"anonymous_id:pc-anon-8"},
+        {"anonymous_id:pc-anon-9"},
+    ]
+    return s
+
+
+# raw phone values of phone_countries() that cannot be read: rejected once each as invalid_format
+UNREADABLE_PHONES = {"0912 345 678", "+07700900123", "07700 900123"}
+
+
 def identify_traits_only() -> Scenario:
     """An identify without userId (traits only) links the browser to the email; a later login joins them."""
     s = Scenario("traits")
@@ -272,6 +311,7 @@ ALL = [
     kiosk_hub,
     email_case_and_spaces,
     phone_formats,
+    phone_countries,
     identify_traits_only,
     second_device_login,
     external_ids,

@@ -46,3 +46,50 @@ def test_scenario_profiles_are_exact(scenario_warehouse: Path, make) -> None:
         assert event_profiles[event_id] == profile_of[owner], f"{event_id} should belong to {owner}'s profile"
     # every event has exactly one profile
     assert len(event_profiles) == len(scenario.events)
+
+
+def test_unreadable_phones_are_rejected_not_lost(scenario_warehouse: Path) -> None:
+    """A phone no plan can read is NULL in the occurrences (invalid_format), once per raw value in
+    identity_links_rejected; no stored phone value is outside E.164."""
+    with duckdb.connect(str(scenario_warehouse), read_only=True) as con:
+        occurrences = con.execute(
+            """
+            select split_part(event_id, ':', 2), raw_value, identifier_value, blocked_rule
+            from intermediate.int_identity__identifier_occurrences
+            where identifier_type = 'phone' and event_id like 'phonecountry:%'
+            order by 1
+            """
+        ).fetchall()
+        rejected = con.execute(
+            """
+            select identifier_value, rejection_kind, rule
+            from marts.identity_links_rejected
+            where identifier_type = 'phone' and event_id like 'phonecountry:%'
+            order by 1
+            """
+        ).fetchall()
+        not_e164 = con.execute(
+            """
+            select count(*) from intermediate.int_identity__identifier_occurrences
+            where identifier_type = 'phone' and identifier_value is not null
+                and not regexp_matches(identifier_value, '^[+][1-9][0-9]{7,14}$')
+            """
+        ).fetchone()[0]
+    assert occurrences == [
+        ("de1", "030 1234567", "+49301234567", None),
+        ("de2", "+49 30 1234567", "+49301234567", None),
+        ("gb1", "07700 900123", "+447700900123", None),
+        ("gb2", "+44 7700 900123", "+447700900123", None),
+        ("nocountry", "07700 900123", None, "invalid_format"),
+        ("us1", "(212) 555-0147", "+12125550147", None),
+        ("us2", "+1 212 555 0147", "+12125550147", None),
+        ("vn1", "0912 345 678", None, "invalid_format"),
+        ("zero", "+07700900123", None, "invalid_format"),
+    ]
+    assert {value for value, _, _ in rejected} == scenarios.UNREADABLE_PHONES
+    assert rejected == [
+        ("+07700900123", "invalid_format", "invalid_format"),
+        ("07700 900123", "invalid_format", "invalid_format"),
+        ("0912 345 678", "invalid_format", "invalid_format"),
+    ]
+    assert not_e164 == 0

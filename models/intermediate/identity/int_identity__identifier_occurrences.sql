@@ -3,7 +3,10 @@
     Identifiers come from the message fields, context.externalIds and the trait / property paths of
     var cdp__identity_identifier_paths; they are normalised (email trimmed and lower-cased, phone to
     E.164, advertising ids lower-cased, the rest trimmed) and only types listed in the identity_rules
-    seed are kept. Junk is not removed here: blocked_rule says why a value must not be matched.
+    seed are kept. A national phone number is read with the dialling plan of the message's country
+    (traits address / country, else the locale's region, else var cdp__identity_default_phone_country);
+    one that cannot be read is NULL. Junk is not removed here: blocked_rule says why a value must not
+    be matched (invalid_format for a value that did not normalise).
 #}
 {%- set identifier_paths = var('cdp__identity_identifier_paths', [
     {'identifier_type': 'crm_id', 'column': 'traits', 'path': '$.crm_id'},
@@ -122,27 +125,62 @@ raw_identifiers as (
     select * from alias_previous_ids
 ),
 
+phone_event_ids as (
+    select distinct raw_identifiers.event_id
+    from raw_identifiers
+    where raw_identifiers.identifier_type = 'phone'
+),
+
+{# The country a national phone number is read with: the message's (traits, then locale); NULL = the default var. #}
+phone_countries as (
+    select
+        events.event_id,
+        {{ cdp_identity_message_country('events.traits', 'events.context', 'events.locale') }} as phone_country
+    from events
+    inner join phone_event_ids
+        on events.event_id = phone_event_ids.event_id
+),
+
+{# A phone's digits as dialled kept in a column: the E.164 step reads it many times (small compiled SQL). #}
+dialled_identifiers as (
+    select
+        raw_identifiers.*,
+        case
+            when raw_identifiers.identifier_type = 'phone'
+                then {{ cdp_identity_phone_dialable('raw_identifiers.raw_value') }}
+        end as phone_dialled,
+        phone_countries.phone_country
+    from raw_identifiers
+    left join phone_countries
+        on
+            raw_identifiers.event_id = phone_countries.event_id
+            and raw_identifiers.identifier_type = 'phone'
+    where raw_identifiers.raw_value is not null
+),
+
 normalised as (
     select
-        raw_identifiers.event_id,
-        raw_identifiers.event_at,
-        raw_identifiers.identifier_type,
-        raw_identifiers.raw_value,
-        raw_identifiers.identifier_source,
-        raw_identifiers.identifier_role,
-        case raw_identifiers.identifier_type
+        dialled_identifiers.event_id,
+        dialled_identifiers.event_at,
+        dialled_identifiers.identifier_type,
+        dialled_identifiers.raw_value,
+        dialled_identifiers.identifier_source,
+        dialled_identifiers.identifier_role,
+        case dialled_identifiers.identifier_type
             when 'email'
                 then
                     case
-                        when {{ cdp_identity_normalize_email('raw_identifiers.raw_value') }} like '%_@_%._%'
-                            then {{ cdp_identity_normalize_email('raw_identifiers.raw_value') }}
+                        when {{ cdp_identity_normalize_email('dialled_identifiers.raw_value') }} like '%_@_%._%'
+                            then {{ cdp_identity_normalize_email('dialled_identifiers.raw_value') }}
                     end
-            when 'phone' then {{ cdp_identity_normalize_phone('raw_identifiers.raw_value') }}
-            when 'advertising_id' then nullif(lower({{ cdp_identity_trim('raw_identifiers.raw_value') }}), '')
-            else nullif({{ cdp_identity_trim('raw_identifiers.raw_value') }}, '')
+            when 'phone'
+                then {{ cdp_identity_phone_e164(
+                    'dialled_identifiers.phone_dialled', 'dialled_identifiers.phone_country'
+                ) }}
+            when 'advertising_id' then nullif(lower({{ cdp_identity_trim('dialled_identifiers.raw_value') }}), '')
+            else nullif({{ cdp_identity_trim('dialled_identifiers.raw_value') }}, '')
         end as identifier_value
-    from raw_identifiers
-    where raw_identifiers.raw_value is not null
+    from dialled_identifiers
 ),
 
 typed as (
