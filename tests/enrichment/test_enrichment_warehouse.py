@@ -18,7 +18,7 @@ FIXTURE = REPO / "tests" / "fixtures" / "enrichment" / "landing"
 AMAZON = SHARED_REAL / "amazon_in_products_2023"
 TIKI = SHARED_REAL / "tiki_shopee_price_history"
 SELECT = (
-    "+fct_product_events_enriched+ +conversion_by_price_position +fct_product_lifecycle_events "
+    "+fct_product_events_enriched +conversion_by_price_position +fct_product_lifecycle_events "
     "+competitor_stockout_windows +competitor_listings_unmatched +quarantined_competitor_observations "
     "stg_competitors__bestseller_ranks stg_competitors__trending_searches"
 )
