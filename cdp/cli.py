@@ -33,7 +33,7 @@ def generate(
 
 @app.command("import")
 def import_(
-    fmt: str = typer.Argument(..., help="ga4 | rees46 | olist | uci | segment | amazon_in | tiki_shopee"),
+    fmt: str = typer.Argument(..., help="ga4 | rees46 | olist | uci | segment | cdnow | amazon_in | tiki_shopee"),
     path: Path = typer.Argument(..., help="File or folder of the real export."),
     landing: Path = typer.Option(Path("data/landing"), help="Landing folder to write into."),
     source_name: str = typer.Option(None, help="Sub-folder under landing/segment (default: the format)."),
@@ -107,6 +107,42 @@ def identity_quality(
     typer.echo(text)
     if not ok:
         raise typer.Exit(1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reverse-ETL exports (owned by the export work: cdp/export/, docs/exports.md)
+# ---------------------------------------------------------------------------------------------
+
+
+@app.command("export")
+def export_(
+    destination: str = typer.Option(..., help="klaviyo | meta | google_ads | mailchimp | csv | parquet"),
+    out: Path = typer.Option(..., help="Folder the file(s) and the manifest are written to."),
+    audience: str = typer.Option(None, help="Audience key (marts.audience_memberships), e.g. cart_abandoners_7d."),
+    mart: str = typer.Option(None, help="Instead of an audience: any mart (schema.table), to csv or parquet."),
+    key: str = typer.Option(None, help="With --mart: the column identifying a record."),
+    mode: str = typer.Option("full", help="full (the whole list) or diff (changes since the last successful export)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be exported; opens the warehouse read-only."),
+    warehouse: Path = typer.Option(None, help="Warehouse file (default: $CDP_DUCKDB_PATH or warehouse/cdp.duckdb)."),
+) -> None:
+    """Export an audience (or a mart) as a destination's upload file, validated, with a manifest and sync state."""
+    from cdp.export import ExportError, ExportValidationError, run_export
+
+    try:
+        result = run_export(
+            warehouse=warehouse or _default_warehouse(),
+            destination=destination,
+            out_dir=out,
+            audience=audience,
+            mart=mart,
+            key=key,
+            mode=mode,
+            dry_run=dry_run,
+        )
+    except (ExportError, ExportValidationError, RuntimeError) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from error
+    typer.echo(result.summary())
 
 
 if __name__ == "__main__":

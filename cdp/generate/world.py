@@ -29,6 +29,7 @@ from cdp.generate.catalog import Catalog, n_products_for
 from cdp.generate.competitors import write_bestseller_ranks, write_price_observations, write_trending_searches
 from cdp.generate.emit import Emitter
 from cdp.generate.people import IDENTIFIER_TYPES, Planner
+from cdp.generate.privacy import write_privacy_requests
 from cdp.generate.sessions import SessionBuilder
 from cdp.landing import clear_source, segment_dir
 
@@ -260,6 +261,8 @@ def _generate(out_dir: Path, n_events: int, seed: int, rows_per_file: int, progr
     tmp_expected = _partial(expected_path)
     tmp_expected.write_text(json.dumps(expected, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     os.replace(tmp_expected, expected_path)
+    # last, and from hashes of the seed and the ground truth only: no other generated file changes
+    write_privacy_requests(paths["landing"], truth, seed)
 
     totals = expected["totals"]
     return (
