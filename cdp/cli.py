@@ -71,12 +71,18 @@ def profile(
     events: int = typer.Option(10, help="How many of the latest events to show."),
 ) -> None:
     """Look up a profile like Segment's Profile API: identifiers, traits and latest events (read-only)."""
+    import duckdb
+
     from cdp.profile import ProfileNotFound, profile_command
 
     try:
         typer.echo(profile_command(identifier, db or _default_warehouse(), as_json=as_json, events=events))
     except (ProfileNotFound, ValueError, FileNotFoundError) as error:
         typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from error
+    except duckdb.IOException as error:  # the warehouse is locked by a writer (dbt build, cdp export)
+        typer.echo(f"error: cannot open the warehouse read-only while another process writes it; retry when"
+                   f" that build or export has finished ({str(error).splitlines()[0]})", err=True)  # fmt: skip
         raise typer.Exit(1) from error
 
 

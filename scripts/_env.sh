@@ -1,5 +1,8 @@
 # Shared by scripts/run and scripts/test: create or reuse the project virtual environment.
 # Idempotent: reinstalls only when pyproject.toml or requirements.lock changed.
+# Sourced from an interactive shell (`source scripts/_env.sh`), the shell's own options are restored
+# at the end: only scripts/run and scripts/test keep -euo pipefail.
+_CDP_SAVED_OPTIONS="$(set +o)"
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -27,3 +30,7 @@ export PATH="$VENV/bin:$PATH"
 export DBT_PROFILES_DIR="$ROOT"
 export CDP_DUCKDB_PATH="${CDP_DUCKDB_PATH:-$ROOT/warehouse/cdp.duckdb}"
 mkdir -p "$(dirname "$CDP_DUCKDB_PATH")"
+if [[ $- == *i* ]]; then
+  eval "$_CDP_SAVED_OPTIONS"
+fi
+unset _CDP_SAVED_OPTIONS

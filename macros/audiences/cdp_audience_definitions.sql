@@ -16,7 +16,13 @@
             {%- set path = (node.patch_path or node.original_file_path) -%}
             {%- if '://' in path -%}{%- set path = path.split('://')[1] -%}{%- endif -%}
             {%- set meta = node.config.meta or {} -%}
-            {%- do return({'file': path, 'audiences': meta.get('audiences') or {}}) -%}
+            {%- set source = {'file': path, 'audiences': meta.get('audiences') or {}} -%}
+            {#- an audience indented one level too little lands beside audiences and would vanish -#}
+            {%- for meta_key in meta.keys() if meta_key != 'audiences' -%}
+                {{ cdp_audience_fail(source, 'config.meta.' ~ meta_key, "unknown key beside audiences; an audience"
+                    ~ " goes under config.meta.audiences, indented like the shipped audiences") }}
+            {%- endfor -%}
+            {%- do return(source) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- do return({'file': 'models/marts/audiences/_audiences__definitions.yml', 'audiences': {}}) -%}

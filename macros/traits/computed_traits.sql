@@ -154,6 +154,13 @@
     {%- elif model.patch_path -%}
         {%- set file = model.patch_path.split('://')[-1] -%}
     {%- endif -%}
+    {%- if model.resource_type != 'unit_test' -%}
+        {#- a trait indented one level too little lands beside computed_traits and would vanish -#}
+        {%- for meta_key in (model.config.meta or {}).keys() if meta_key != 'computed_traits' -%}
+            {%- do _cdp_ct_fail(file, 'config.meta.' ~ meta_key, "unknown key beside computed_traits; a trait goes"
+                ~ " under config.meta.computed_traits, indented like the shipped traits") -%}
+        {%- endfor -%}
+    {%- endif -%}
     {%- set declared = cdp_computed_traits_declared() -%}
     {%- if declared is none -%}{%- set declared = {} -%}{%- endif -%}
     {%- if declared is not mapping -%}

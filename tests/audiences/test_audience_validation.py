@@ -33,11 +33,13 @@ def project(tmp_path_factory):
     yield root, original
 
 
-def compile_with(project, audiences: dict) -> subprocess.CompletedProcess:
+def compile_with(project, audiences: dict, beside: dict | None = None) -> subprocess.CompletedProcess:
+    """Compile with extra audiences under config.meta.audiences (and extra keys beside it)."""
     root, original = project
     document = yaml.safe_load(original)
     model = next(m for m in document["models"] if m["name"] == "int_audiences__members")
     model["config"]["meta"]["audiences"].update(audiences)
+    model["config"]["meta"].update(beside or {})
     (root / DEFINITIONS).write_text(yaml.safe_dump(document, sort_keys=False))
     env = dict(
         os.environ,
@@ -114,6 +116,12 @@ def test_indirect_cycle(project):
     assert_fails(
         result, "at audiences.cycle_a.condition", "audience cycle: cycle_a -> cycle_b -> cycle_c -> cycle_a"
     )
+
+
+def test_an_audience_indented_beside_audiences_fails_instead_of_vanishing(project):
+    stray = {"cart_abandoners_3d": {"condition": {"event": "Product Added", "within": "3 days"}}}
+    result = compile_with(project, {}, beside=stray)
+    assert_fails(result, "at config.meta.cart_abandoners_3d", "unknown key beside audiences")
 
 
 def test_direct_cycle(project):

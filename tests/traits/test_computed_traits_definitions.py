@@ -117,6 +117,16 @@ def _rename(key: str, new_key: str):
     return change
 
 
+def _beside(key: str):
+    """A trait indented one level too little: beside computed_traits instead of under it."""
+
+    def change(properties: dict) -> None:
+        meta = properties["models"][0]["config"]["meta"]
+        meta[key] = meta["computed_traits"].pop(key)
+
+    return change
+
+
 def _condition(key: str, condition: dict):
     def change(properties: dict) -> None:
         _trait(properties, key)["conditions"] = [condition]
@@ -201,6 +211,11 @@ INVALID = {
         _rename("orders_last_90_days", "profile_id"),
         "computed_traits.profile_id",
         "the column 'profile_id' already exists in customer_computed_traits",
+    ),
+    "trait_indented_beside_computed_traits": (
+        _beside("orders_last_90_days"),
+        "config.meta.orders_last_90_days",
+        "unknown key beside computed_traits; a trait goes under config.meta.computed_traits",
     ),
     "key_is_a_reserved_word": (
         _rename("orders_last_90_days", "order"),
