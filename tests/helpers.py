@@ -27,6 +27,7 @@ def build_warehouse(
     select: str | None = None,
     extra_vars: dict | None = None,
     command: str = "build",
+    full_refresh: bool = False,
 ) -> Path:
     """Run `dbt <command>` on the project against `landing_dir`, into the DuckDB file `db_path`.
 
@@ -54,6 +55,8 @@ def build_warehouse(
     ]
     if select:
         args += ["--select", select]
+    if full_refresh:
+        args.append("--full-refresh")
     env = dict(os.environ, CDP_DUCKDB_PATH=str(db_path), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
     result = subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True)
     if result.returncode != 0:
