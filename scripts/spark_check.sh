@@ -57,6 +57,12 @@ if [ -z "$LANDING" ]; then
   cp -r "$ROOT/tests/fixtures/landing/segment" "$LANDING/segment"
   cp -r "$ROOT/tests/fixtures/enrichment/landing/segment/web" "$LANDING/segment/web_enrichment"
   cp -r "$ROOT/tests/fixtures/enrichment/landing/catalog" "$ROOT/tests/fixtures/enrichment/landing/competitors" "$LANDING/"
+  # privacy requests: a delete through an e-mail of the fixtures and a suppress lifted again
+  mkdir -p "$LANDING/privacy"
+  printf '%s\n' 'request_id,request_type,identifier_type,identifier_value,requested_at' \
+    'req-1,delete,email,Jane.Doe@Example.com ,2024-03-01T00:00:00Z' \
+    'req-2,suppress,user_id,u_1,2024-03-01T00:00:00Z' 'req-3,unsuppress,user_id,u_1,2024-03-02T00:00:00Z' \
+    > "$LANDING/privacy/requests.csv"
 fi
 # the identity build time is pinned so that both engines stamp the same profile ids
 VARS="{cdp__landing_dir: $LANDING, cdp__identity_build_time: '2024-06-01 00:00:00'}"
@@ -119,7 +125,7 @@ cdp:
       threads: 1
       server_side_parameters:
         spark.master: "local[2]"
-        spark.driver.memory: 2g
+        spark.driver.memory: ${SPARK_DRIVER_MEMORY:-2g}
         spark.sql.session.timeZone: UTC
         spark.sql.warehouse.dir: $PROJ/spark-warehouse
         spark.hadoop.javax.jdo.option.ConnectionURL: "jdbc:derby:;databaseName=$PROJ/metastore_db;create=true"
@@ -178,6 +184,7 @@ cat > "$PROJ/macros/spark_check/create_landed_lines_table.sql" <<'SQL'
         ('price_observations', 'competitors', 'price_observations*.csv', 'competitor, listing_key, gtin, sku, price_text, list_price_text, currency, in_stock, rating, review_count, observed_at, listing_url'),
         ('bestseller_ranks', 'competitors', 'bestseller_ranks*.csv', 'competitor, category, rank, listing_key, observed_at'),
         ('trending_searches', 'competitors', 'trending_searches*.csv', 'competitor, category, rank, search_term, observed_at'),
+        ('requests', 'privacy', 'requests*.csv', 'request_id, request_type, identifier_type, identifier_value, requested_at'),
     ] -%}
     {%- for name, folder, glob, columns in csv_sources -%}
         {%- set typed = columns.split(', ') | map('trim') | join(' string, ') ~ ' string' -%}
