@@ -17,19 +17,7 @@ orders as (
     where {{ cdp_before_as_of('ordered_at') }}
 ),
 
-fx_rates as (
-    select
-        upper(trim(currency)) as currency,
-        {{ dbt.cast('units_per_usd', cdp_type_double()) }} as units_per_usd
-    from {{ ref('competitor_fx_rates') }}
-    where units_per_usd > 0
-),
-
-reporting_rate as (
-    select units_per_usd
-    from fx_rates
-    where currency = upper('{{ var("cdp__reporting_currency") }}')
-),
+{{ cdp_reporting_fx_rates() }},
 
 converted as (
     select
@@ -42,14 +30,8 @@ converted as (
         upper('{{ var("cdp__reporting_currency") }}') as reporting_currency,
         coalesce(upper(trim(orders.currency)) = upper('{{ var("cdp__reporting_currency") }}'), false)
         or (order_rates.units_per_usd is not null and reporting_rate.units_per_usd is not null) as has_fx_rate,
-        case
-            when upper(trim(orders.currency)) = upper('{{ var("cdp__reporting_currency") }}')
-                then {{ dbt.cast('coalesce(orders.revenue, orders.total)', cdp_type_double()) }}
-            else {{ dbt.cast(
-                'coalesce(orders.revenue, orders.total) / order_rates.units_per_usd * reporting_rate.units_per_usd',
-                cdp_type_double()
-            ) }}
-        end as revenue_reporting,
+        {{ cdp_in_reporting_currency('coalesce(orders.revenue, orders.total)', 'orders.currency', 'order_rates') }}
+            as revenue_reporting,
         -- point in time: a refund or cancellation recorded at or after cdp_as_of() has not happened yet
         coalesce(orders.is_refunded and {{ cdp_before_as_of('orders.refunded_at') }}, false) as is_refunded,
         coalesce(orders.is_cancelled and {{ cdp_before_as_of('orders.cancelled_at') }}, false) as is_cancelled

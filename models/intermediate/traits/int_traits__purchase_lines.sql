@@ -31,19 +31,7 @@ orders as (
     where not coalesce(is_cancelled and {{ cdp_before_as_of('cancelled_at') }}, false)
 ),
 
-fx_rates as (
-    select
-        upper(trim(currency)) as currency,
-        {{ dbt.cast('units_per_usd', cdp_type_double()) }} as units_per_usd
-    from {{ ref('competitor_fx_rates') }}
-    where units_per_usd > 0
-),
-
-reporting_rate as (
-    select units_per_usd
-    from fx_rates
-    where currency = upper('{{ var("cdp__reporting_currency") }}')
-),
+{{ cdp_reporting_fx_rates() }},
 
 lines_joined as (
     select
@@ -58,17 +46,11 @@ lines_joined as (
         product_lines.quantity,
         product_lines.unit_margin,
         coalesce(product_lines.catalog_currency, product_lines.currency) as margin_currency,
-        case
-            when
-                upper(trim(coalesce(product_lines.catalog_currency, product_lines.currency)))
-                = upper('{{ var("cdp__reporting_currency") }}')
-                then {{ dbt.cast('product_lines.unit_margin * product_lines.quantity', cdp_type_double()) }}
-            else {{ dbt.cast(
-                'product_lines.unit_margin * product_lines.quantity / margin_rates.units_per_usd'
-                ~ ' * reporting_rate.units_per_usd',
-                cdp_type_double()
-            ) }}
-        end as line_margin_reporting,
+        {{ cdp_in_reporting_currency(
+            'product_lines.unit_margin * product_lines.quantity',
+            'coalesce(product_lines.catalog_currency, product_lines.currency)',
+            'margin_rates',
+        ) }} as line_margin_reporting,
         product_lines.price_position
     from product_lines
     inner join events
